@@ -1,0 +1,119 @@
+/* Configuration: the global postie.conf and one file per account.
+ *
+ * Layout under the config dir (see util/paths.h):
+ *   postie.conf            global settings (optional)
+ *   accounts/NAME.conf     one account each; NAME is what -a takes
+ * Each file is `key = value` lines. A line whose first non-blank character is
+ * '#' is a comment; so is the rest of an unquoted value from a blank followed
+ * by '#'. A value in double quotes keeps blanks and '#', with \" and \\ as
+ * escapes.
+ *
+ * conf_load() reads every file and reports every problem it finds, each as a
+ * diagnostic "FILE:LINE: message", instead of stopping at the first; the
+ * configuration is usable only when it reports none.
+ *
+ * Ownership: a struct conf owns every string and account in it; conf_free()
+ * releases all of it. Strings that were not set are NULL. */
+#ifndef POSTIE_CONF_CONF_H
+#define POSTIE_CONF_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct err;
+
+enum conf_protocol { PROTO_IMAP, PROTO_POP3 };
+enum conf_tls { TLS_IMPLICIT, TLS_STARTTLS, TLS_NONE };
+enum conf_sync_bodies { SYNC_BODIES_NONE, SYNC_BODIES_RECENT, SYNC_BODIES_ALL };
+
+struct account_conf {
+	char *account;          /* the file name without .conf */
+	char *path;             /* the file it came from */
+
+	enum conf_protocol protocol;
+	char *host;
+	int port;               /* 0 in the file means: from protocol and tls */
+	enum conf_tls tls;
+	char *user;
+	char *password_command;
+	char *password;         /* discouraged; only from a file nobody else can read */
+	char *oauth_token_command;
+	char *auth;             /* preferred mechanism, NULL: best the server offers */
+	char *ca_file;
+	char *tls_pin;          /* "sha256:BASE64" of the server's public key */
+	bool allow_plaintext_password;
+	int timeout;            /* seconds, connect and each read */
+
+	char *real_name;        /* key `name` */
+	char *address;
+
+	char *smtp_host;
+	int smtp_port;
+	enum conf_tls smtp_tls;
+	char *smtp_user;              /* defaults to user */
+	char *smtp_password_command;  /* defaults to password_command */
+
+	/* Filled by conf_load after parsing: whether a key was given. */
+	bool set_port, set_tls, set_smtp_port, set_smtp_tls;
+};
+
+struct global_conf {
+	char *trace_file;       /* protocol trace, passwords redacted */
+	char *log_file;
+	char *default_account;
+};
+
+struct conf {
+	char *dir;              /* the config dir it was read from */
+	struct global_conf global;
+	struct account_conf *accounts;  /* sorted by name */
+	size_t n_accounts;
+};
+
+/* One problem found while loading. line is 0 when it concerns a whole file. */
+struct conf_diag {
+	char *file;
+	unsigned line;
+	char *msg;
+};
+
+struct conf_diags {
+	struct conf_diag *v;
+	size_t n, cap;
+};
+
+/* Reads the configuration under dir into a new struct conf (*conf_r, freed
+ * with conf_free) and appends every problem to diags. Returns 0 when there was
+ * no problem, -1 when there was at least one (*conf_r is still set then, with
+ * what could be read). A missing dir or an empty accounts dir is not a
+ * problem here: commands that need an account say so themselves. */
+int conf_load(const char *dir, struct conf **conf_r, struct conf_diags *diags);
+void conf_free(struct conf **conf);
+
+/* The account called name, or NULL. */
+const struct account_conf *conf_find_account(const struct conf *conf, const char *name);
+/* The account a command works on: the one named (error if unknown), else
+ * default_account, else the only/first one (error if there is none). */
+const struct account_conf *conf_pick_account(const struct conf *conf, const char *name,
+					     struct err *err);
+
+/* Port the account uses for its mail protocol and for SMTP, with defaults
+ * applied (993/143, 995/110, 465/587). */
+int account_port(const struct account_conf *a);
+int account_smtp_port(const struct account_conf *a);
+const char *account_smtp_user(const struct account_conf *a);
+const char *account_smtp_password_command(const struct account_conf *a);
+
+const char *conf_protocol_name(enum conf_protocol p);
+const char *conf_tls_name(enum conf_tls t);
+
+void conf_diags_add(struct conf_diags *d, const char *file, unsigned line,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void conf_diags_release(struct conf_diags *d);
+
+/* The names of every key an account file or postie.conf accepts, NULL-ended,
+ * for documentation checks and completion. */
+const char *const *conf_account_key_names(void);
+const char *const *conf_global_key_names(void);
+
+#endif

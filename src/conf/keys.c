@@ -1,0 +1,194 @@
+#include "common.h"
+
+#include <limits.h>
+
+#include "conf/conf-private.h"
+#include "util/strutil.h"
+
+static const char *const protocol_names[] = { "imap", "pop3", NULL };
+static const char *const tls_names[] = { "implicit", "starttls", "none", NULL };
+
+#define ACC(field) offsetof(struct account_conf, field)
+#define GLB(field) offsetof(struct global_conf, field)
+#define STR(name, field, flags) { name, KEY_STRING, ACC(field), flags, 0, 0, NULL, NO_SET_FLAG }
+#define PATH(name, field) { name, KEY_PATH, ACC(field), 0, 0, 0, NULL, NO_SET_FLAG }
+
+/* Every key an account file accepts. Add a row (and a field, and an entry in
+ * doc/postie-account.5) for each new key. */
+const struct key_def account_keys[] = {
+	{ "protocol", KEY_ENUM, ACC(protocol), KEYF_REQUIRED, 0, 0, protocol_names, NO_SET_FLAG },
+	STR("host", host, KEYF_REQUIRED),
+	{ "port", KEY_INT, ACC(port), 0, 1, 65535, NULL, ACC(set_port) },
+	{ "tls", KEY_ENUM, ACC(tls), 0, 0, 0, tls_names, ACC(set_tls) },
+	STR("user", user, KEYF_REQUIRED),
+	STR("password_command", password_command, 0),
+	STR("password", password, 0),
+	STR("oauth_token_command", oauth_token_command, 0),
+	STR("auth", auth, 0),
+	PATH("ca_file", ca_file),
+	STR("tls_pin", tls_pin, 0),
+	{ "allow_plaintext_password", KEY_BOOL, ACC(allow_plaintext_password), 0, 0, 0, NULL,
+	  NO_SET_FLAG },
+	{ "timeout", KEY_INT, ACC(timeout), 0, 1, 3600, NULL, NO_SET_FLAG },
+	STR("name", real_name, 0),
+	STR("address", address, KEYF_REQUIRED),
+	STR("smtp_host", smtp_host, 0),
+	{ "smtp_port", KEY_INT, ACC(smtp_port), 0, 1, 65535, NULL, ACC(set_smtp_port) },
+	{ "smtp_tls", KEY_ENUM, ACC(smtp_tls), 0, 0, 0, tls_names, ACC(set_smtp_tls) },
+	STR("smtp_user", smtp_user, 0),
+	STR("smtp_password_command", smtp_password_command, 0),
+};
+const size_t n_account_keys = ARRAY_SIZE(account_keys);
+
+/* Every key postie.conf accepts. */
+const struct key_def global_keys[] = {
+	{ "trace_file", KEY_PATH, GLB(trace_file), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "log_file", KEY_PATH, GLB(log_file), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "default_account", KEY_STRING, GLB(default_account), 0, 0, 0, NULL, NO_SET_FLAG },
+};
+const size_t n_global_keys = ARRAY_SIZE(global_keys);
+
+static const char *const true_words[] = { "yes", "true", "on", "1", NULL };
+static const char *const false_words[] = { "no", "false", "off", "0", NULL };
+
+static int word_index(const char *const *words, const char *v)
+{
+	for (int i = 0; words[i]; i++)
+		if (str_casecmp(words[i], v) == 0)
+			return i;
+	return -1;
+}
+
+static char *choices_text(const char *const *choices)
+{
+	size_t n = 0;
+	for (; choices[n]; n++)
+		;
+	char *s = xstrdup("");
+	for (size_t i = 0; i < n; i++) {
+		char *t = xasprintf("%s%s%s", s,
+				    i == 0 ? "" : i + 1 == n ? _(" or ") : ", ", choices[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static char *expand_home(const char *v)
+{
+	const char *home = getenv("HOME");
+	if (v[0] == '~' && (v[1] == '/' || v[1] == '\0') && home)
+		return xasprintf("%s%s", home, v + 1);
+	return xstrdup(v);
+}
+
+char *key_apply(const struct key_def *def, void *obj, const char *value)
+{
+	char *field = (char *)obj + def->offset;
+	if (*value == '\0')
+		return xasprintf(_("%s has an empty value"), def->name);
+	switch (def->type) {
+	case KEY_STRING:
+	case KEY_PATH: {
+		char **sp = (char **)field;
+		free(*sp);
+		*sp = def->type == KEY_PATH ? expand_home(value) : xstrdup(value);
+		break;
+	}
+	case KEY_INT: {
+		long v;
+		if (str_to_long(value, def->min, def->max, &v) < 0)
+			return xasprintf(_("%s must be a whole number from %ld to %ld, not '%s'"),
+					 def->name, def->min, def->max, value);
+		*(int *)field = (int)v;
+		break;
+	}
+	case KEY_BOOL:
+		if (word_index(true_words, value) >= 0)
+			*(bool *)field = true;
+		else if (word_index(false_words, value) >= 0)
+			*(bool *)field = false;
+		else
+			return xasprintf(_("%s must be yes or no, not '%s'"), def->name, value);
+		break;
+	case KEY_ENUM: {
+		int i = word_index(def->choices, value);
+		if (i < 0) {
+			char *allowed = choices_text(def->choices);
+			char *msg = xasprintf(_("%s must be %s, not '%s'"), def->name, allowed, value);
+			free(allowed);
+			return msg;
+		}
+		*(int *)field = i;
+		break;
+	}
+	}
+	if (def->set_offset != NO_SET_FLAG)
+		*(bool *)((char *)obj + def->set_offset) = true;
+	return NULL;
+}
+
+const struct key_def *key_find(const struct key_def *table, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+const char *key_suggest(const struct key_def *table, size_t n, const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = str_distance(table[i].name, name);
+		if (d < best_d) {
+			best_d = d;
+			best = table[i].name;
+		}
+	}
+	/* Close enough to be a typo: a few edits, relative to the length. */
+	size_t limit = strlen(name) < 6 ? 1 : strlen(name) / 3;
+	return best_d <= limit ? best : NULL;
+}
+
+void keys_release(const struct key_def *table, size_t n, void *obj)
+{
+	for (size_t i = 0; i < n; i++)
+		if (table[i].type == KEY_STRING || table[i].type == KEY_PATH)
+			FREE((char **)((char *)obj + table[i].offset));
+}
+
+static const char *const *key_names(const struct key_def *table, size_t n)
+{
+	const char **names = xcalloc(n + 1, sizeof *names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = table[i].name;
+	return names;
+}
+
+const char *const *conf_account_key_names(void)
+{
+	static const char *const *names;
+	if (!names)
+		names = key_names(account_keys, n_account_keys);
+	return names;
+}
+
+const char *const *conf_global_key_names(void)
+{
+	static const char *const *names;
+	if (!names)
+		names = key_names(global_keys, n_global_keys);
+	return names;
+}
+
+const char *conf_protocol_name(enum conf_protocol p)
+{
+	return protocol_names[p];
+}
+
+const char *conf_tls_name(enum conf_tls t)
+{
+	return tls_names[t];
+}

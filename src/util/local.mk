@@ -1,0 +1,12 @@
+## util: allocation, buffers, errors, paths, terminal-safe text.
+src_libpostie_a_SOURCES += \
+	src/util/array.h \
+	src/util/buf.c src/util/buf.h \
+	src/util/err.c src/util/err.h \
+	src/util/i18n.h \
+	src/util/log.c src/util/log.h \
+	src/util/paths.c src/util/paths.h \
+	src/util/sanitize.c src/util/sanitize.h \
+	src/util/strutil.c src/util/strutil.h \
+	src/util/xalloc.c src/util/xalloc.h \
+	src/common.h

@@ -1,0 +1,4 @@
+## Integration tests (Python on Debian's /usr/bin/python3, TAP output).
+SCRIPT_TESTS += \
+	tests/integration/test_cli.py \
+	tests/integration/test_check_config.py

@@ -1,0 +1,7 @@
+## C unit tests. Add each as: UNIT_TESTS += tests/unit/test-X, with
+## tests_unit_test_X_LDADD = $(TEST_LDADD).
+UNIT_TESTS += tests/unit/test-util
+tests_unit_test_util_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-conf
+tests_unit_test_conf_LDADD = $(TEST_LDADD)

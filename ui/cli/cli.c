@@ -1,0 +1,145 @@
+#include "common.h"
+
+#include <stdarg.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "conf/conf.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/paths.h"
+#include "util/sanitize.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	/* Error text often quotes a server or a file: never let it drive the terminal. */
+	char *safe = sanitize_dup(msg, SANITIZE_KEEP_NEWLINE | SANITIZE_KEEP_TAB);
+	fprintf(stderr, "postie: %s\n", safe);
+	free(safe);
+	free(msg);
+}
+
+int cli_fail(const struct err *err)
+{
+	cli_error("%s", err_msg(err));
+	switch (err->kind) {
+	case ERR_USAGE:
+	case ERR_CONFIG:
+		return EXIT_USAGE;
+	default:
+		return EXIT_RUNTIME;
+	}
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	cli_error("%s", msg);
+	free(msg);
+	if (command)
+		fprintf(stderr, _("Try 'postie %s --help'.\n"), command);
+	else
+		fprintf(stderr, _("Try 'postie --help'.\n"));
+	return EXIT_USAGE;
+}
+
+void cli_command_help(const struct cli_command *cmd)
+{
+	printf(_("Usage: postie [GLOBAL OPTIONS] %s %s\n"), cmd->name, _(cmd->synopsis));
+	printf("%s\n", _(cmd->summary));
+	if (cmd->help)
+		printf("\n%s", _(cmd->help));
+	printf(_("\nCommon options:\n"
+		 "  -a, --account NAME   work on account NAME (also accepted before the command)\n"
+		 "  -h, --help           show this help\n"));
+}
+
+int cli_common_option(struct cli *cli, const struct cli_command *cmd, int opt)
+{
+	switch (opt) {
+	case 'a':
+		cli->account = optarg;
+		return 1;
+	case 'h':
+		cli_command_help(cmd);
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+const char *cli_data_dir(struct cli *cli)
+{
+	if (!cli->data_dir)
+		cli->data_dir = paths_data_dir(cli->data_dir_opt);
+	return cli->data_dir;
+}
+
+static void print_diag(const struct conf_diag *d)
+{
+	struct buf line = BUF_INIT;
+	if (d->line)
+		buf_addf(&line, "%s:%u: %s", d->file, d->line, d->msg);
+	else
+		buf_addf(&line, "%s: %s", d->file, d->msg);
+	char *safe = sanitize_dup(buf_cstr(&line), 0);
+	fprintf(stderr, "%s\n", safe);
+	free(safe);
+	buf_release(&line);
+}
+
+struct conf *cli_conf(struct cli *cli)
+{
+	if (cli->conf)
+		return cli->conf;
+	if (!cli->config_dir)
+		cli->config_dir = paths_config_dir(cli->config_dir_opt);
+	struct conf_diags diags = { 0 };
+	struct conf *conf;
+	if (conf_load(cli->config_dir, &conf, &diags) < 0) {
+		for (size_t i = 0; i < diags.n; i++)
+			print_diag(&diags.v[i]);
+		conf_diags_release(&diags);
+		conf_free(&conf);
+		return NULL;
+	}
+	conf_diags_release(&diags);
+	cli->conf = conf;
+	return conf;
+}
+
+const struct account_conf *cli_account(struct cli *cli)
+{
+	struct conf *conf = cli_conf(cli);
+	if (!conf)
+		return NULL;
+	struct err err = ERR_INIT;
+	const struct account_conf *a = conf_pick_account(conf, cli->account, &err);
+	if (!a) {
+		cli_error("%s", err_msg(&err));
+		err_clear(&err);
+	}
+	return a;
+}
+
+const struct cli_command *cli_find_command(const char *name)
+{
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void cli_release(struct cli *cli)
+{
+	conf_free(&cli->conf);
+	FREE(&cli->config_dir);
+	FREE(&cli->data_dir);
+}

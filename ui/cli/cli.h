@@ -1,0 +1,80 @@
+/* The command line: global options, subcommand dispatch, shared helpers.
+ *
+ * `postie [GLOBAL OPTIONS] [COMMAND [OPTIONS] [ARGS]]`. Without a command the
+ * TUI starts. Each command is a row in the table in commands.c and a
+ * function `int cmd_NAME(struct cli *, int argc, char **argv)` in its own
+ * file; argv[0] is the command's name. Commands return an exit status:
+ * EXIT_OK, EXIT_RUNTIME (something failed while running) or EXIT_USAGE (bad
+ * arguments or configuration). */
+#ifndef POSTIE_UI_CLI_H
+#define POSTIE_UI_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+struct conf;
+struct account_conf;
+struct err;
+
+enum exit_status { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+struct cli {
+	/* From global options; NULL when not given. */
+	const char *config_dir_opt;
+	const char *data_dir_opt;
+	const char *account;      /* -a, before or after the command */
+	const char *trace_file;   /* --trace */
+	bool assume_yes;          /* --yes: non-interactive confirmations */
+
+	/* Resolved lazily by cli_conf(). Owned by the struct cli. */
+	char *config_dir;
+	char *data_dir;
+	struct conf *conf;
+};
+
+struct cli_command {
+	const char *name;
+	const char *synopsis;   /* arguments after the name, N_() */
+	const char *summary;    /* one line, N_() */
+	const char *help;       /* details for `postie help NAME`, N_(); may be NULL */
+	int (*run)(struct cli *cli, int argc, char **argv);
+};
+
+extern const struct cli_command cli_commands[];
+const struct cli_command *cli_find_command(const char *name);
+
+/* Loads the configuration (once). On problems it prints them all to stderr
+ * as FILE:LINE: message and returns NULL; the caller exits with EXIT_USAGE. */
+struct conf *cli_conf(struct cli *cli);
+/* The account -a names (or the default). Prints the problem and returns NULL
+ * when there is none. */
+const struct account_conf *cli_account(struct cli *cli);
+const char *cli_data_dir(struct cli *cli);
+
+/* Prints "postie: MESSAGE" to stderr, sanitized for the terminal. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints an error's message and maps its kind to an exit status. */
+int cli_fail(const struct err *err);
+/* Prints the usage line and help of a command to stdout. */
+void cli_command_help(const struct cli_command *cmd);
+/* Prints "Try 'postie NAME --help'." and returns EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Options every command accepts: -a ACCOUNT and -h/--help. Commands append
+ * their own to these in their getopt strings. Returns 1 if opt was one of
+ * them (and handled), 0 if not, or -1 when the command should exit 0 (help
+ * was printed). */
+#define CLI_COMMON_SHORTOPTS "+a:h"
+#define CLI_COMMON_LONGOPTS \
+	{ "account", required_argument, NULL, 'a' }, \
+	{ "help", no_argument, NULL, 'h' }
+int cli_common_option(struct cli *cli, const struct cli_command *cmd, int opt);
+
+void cli_release(struct cli *cli);
+
+/* Prints the list of commands (for --help). */
+void cli_list_commands(void);
+
+
+#endif

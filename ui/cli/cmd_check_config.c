@@ -1,0 +1,58 @@
+#include "common.h"
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "conf/conf.h"
+#include "util/sanitize.h"
+
+static void print_account(const struct account_conf *a)
+{
+	char *line;
+	if (a->smtp_host)
+		line = xasprintf(_("%s: %s %s:%d (%s), user %s; smtp %s:%d (%s)"), a->account,
+				 conf_protocol_name(a->protocol), a->host, account_port(a),
+				 conf_tls_name(a->tls), a->user, a->smtp_host, account_smtp_port(a),
+				 conf_tls_name(a->smtp_tls));
+	else
+		line = xasprintf(_("%s: %s %s:%d (%s), user %s; no smtp_host, cannot send"),
+				 a->account, conf_protocol_name(a->protocol), a->host,
+				 account_port(a), conf_tls_name(a->tls), a->user);
+	char *safe = sanitize_dup(line, 0);
+	printf("%s\n", safe);
+	free(safe);
+	free(line);
+}
+
+int cmd_check_config(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	const struct cli_command *self = cli_find_command("check-config");
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		int r = cli_common_option(cli, self, opt);
+		if (r < 0)
+			return EXIT_OK;
+		if (r == 0)
+			return cli_usage_error("check-config", _("unknown option"));
+	}
+	if (optind < argc)
+		return cli_usage_error("check-config", _("unexpected argument '%s'"), argv[optind]);
+
+	struct conf *conf = cli_conf(cli);
+	if (!conf)
+		return EXIT_USAGE;
+	if (conf->n_accounts == 0) {
+		cli_error(_("no account is configured in %s/accounts (add NAME.conf there, "
+			    "or run 'postie add-account')"), conf->dir);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < conf->n_accounts; i++)
+		if (!cli->account || strcmp(cli->account, conf->accounts[i].account) == 0)
+			print_account(&conf->accounts[i]);
+	if (cli->account && !conf_find_account(conf, cli->account)) {
+		cli_error(_("no account '%s'"), cli->account);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}

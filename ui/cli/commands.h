@@ -1,0 +1,10 @@
+/* The functions behind the rows of cli_commands[]: one file each. */
+#ifndef POSTIE_UI_COMMANDS_H
+#define POSTIE_UI_COMMANDS_H
+
+struct cli;
+
+int cmd_check_config(struct cli *cli, int argc, char **argv);
+int cmd_help(struct cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,8 @@
+## ui: main, the command line and the ncurses interface.
+postie_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ui
+postie_SOURCES += \
+	ui/main.c \
+	ui/cli/cli.c ui/cli/cli.h \
+	ui/cli/commands.c ui/cli/commands.h \
+	ui/cli/cmd_check_config.c \
+	ui/tui/tui.c ui/tui/tui.h
