@@ -202,13 +202,15 @@ static int tc_del(struct kv *kv, const void *key, size_t klen, struct err *err)
 
 static bool has_prefix(const void *key, int klen, const void *prefix, size_t plen)
 {
-	return (size_t)klen >= plen && memcmp(key, prefix, plen) == 0;
+	return plen == 0 || ((size_t)klen >= plen && memcmp(key, prefix, plen) == 0);
 }
 
 /* The smallest key greater than every key starting with prefix, in succ
  * (plen bytes of room); its length, or 0 when there is none (all 0xff). */
 static size_t prefix_successor(const unsigned char *prefix, size_t plen, unsigned char *succ)
 {
+	if (plen == 0)
+		return 0;
 	memcpy(succ, prefix, plen);
 	while (plen > 0) {
 		if (succ[plen - 1] != 0xff) {

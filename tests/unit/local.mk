@@ -8,3 +8,11 @@ tests_unit_test_conf_LDADD = $(TEST_LDADD)
 
 UNIT_TESTS += tests/unit/test-kv
 tests_unit_test_kv_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-summary-codec
+tests_unit_test_summary_codec_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-store
+tests_unit_test_store_SOURCES = tests/unit/test-store.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_store_LDADD = $(TEST_LDADD)
