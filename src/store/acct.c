@@ -133,9 +133,20 @@ static int move_aside(const char *path, char **moved_r, struct err *err)
 
 /* What to do about a file that cannot be used (the reason is in err). */
 static int damaged(struct store_acct *a, enum store_file f, const char *path, unsigned flags,
-		   bool *retry_r, struct err *err)
+		   bool account_exists, bool *retry_r, struct err *err)
 {
 	*retry_r = false;
+	if (!account_exists && !a->readonly) {
+		/* The account was never completely created (its marker is written
+		 * last), so this file never held anything: start it again. */
+		char *moved;
+		err_clear(err);
+		if (move_aside(path, &moved, err) < 0)
+			return -1;
+		free(moved);
+		*retry_r = true;
+		return 0;
+	}
 	if (flags & STORE_ACCT_SALVAGE) {
 		acct_note(a, _("skipped %s: %s"), path, err_msg(err));
 		err_clear(err);
@@ -184,11 +195,13 @@ static enum open_result check_version(struct store_acct *a, enum store_file f, b
 	int r = format_read(kv, file_tag[f], &version, err);
 	if (r < 0)
 		return OPEN_DAMAGED;
-	if (r == 0 && !created) {
+	struct kv_stats st;
+	if (r == 0 && !created && (kv_stats(kv, &st, err) < 0 || st.records > 0)) {
 		err_set(err, ERR_STORE, _("%s is not a postie store file (it has no format "
 					  "record)"), kv_path(kv));
 		return OPEN_DAMAGED;
 	}
+	/* No record at all: a file whose creation was cut short. */
 	if (r == 0) {
 		if (kv_begin(kv, err) < 0 || format_write(kv, file_tag[f], file_version[f], err) < 0 ||
 		    kv_commit(kv, err) < 0)
@@ -271,7 +284,7 @@ static int open_file(struct store_acct *a, enum store_file f, bool account_exist
 		if (o != OPEN_DAMAGED)
 			break;
 		bool retry;
-		r = damaged(a, f, path, flags, &retry, err);
+		r = damaged(a, f, path, flags, account_exists, &retry, err);
 		if (r < 0 || !retry)
 			break;
 	}
@@ -386,6 +399,7 @@ void store_acct_close(struct store_acct **ap)
 	unregister_open(a->store, a->name);
 	buf_release(&a->key);
 	buf_release(&a->val);
+	ARRAY_RELEASE(&a->dead_bodies);
 	free(a->notice);
 	free(a->name);
 	free(a->dir);
@@ -428,6 +442,21 @@ struct kv *acct_kv_write(struct store_acct *a, enum store_file f, struct err *er
 		return NULL;
 	}
 	struct kv *kv = a->kv[f];
+	if (!kv) {
+		err_set(err, ERR_NOT_FOUND, _("account %s: the %s file could not be opened"),
+			a->name, file_base[f]);
+		return NULL;
+	}
+	/* A group is atomic only within the mail files or within the queue:
+	 * see store.h. */
+	bool queue = f == FILE_QUEUE;
+	bool other = queue ? kv_in_txn(a->kv[FILE_META]) || kv_in_txn(a->kv[FILE_BODIES])
+			   : kv_in_txn(a->kv[FILE_QUEUE]);
+	if (other) {
+		err_set(err, ERR_USAGE, "account %s: one transaction for both the queue and "
+			"the mail", a->name);
+		return NULL;
+	}
 	if (!kv_in_txn(kv) && kv_begin(kv, err) < 0)
 		return NULL;
 	return kv;
@@ -440,7 +469,6 @@ int store_begin(struct store_acct *a, struct err *err)
 	if (a->group)
 		return err_set(err, ERR_USAGE, "account %s: transaction already open", a->name);
 	a->group = true;
-	a->implicit = false;
 	return 0;
 }
 
@@ -463,17 +491,17 @@ int store_commit(struct store_acct *a, enum store_sync sync, struct err *err)
 		}
 	}
 	a->group = false;
-	a->implicit = false;
+	body_del_pending(a);
 	return 0;
 }
 
 void store_abort(struct store_acct *a)
 {
+	a->dead_bodies.n = 0;
 	for (int f = 0; f < FILE_COUNT; f++)
 		if (a->kv[f])
 			kv_abort(a->kv[f], NULL);
 	a->group = false;
-	a->implicit = false;
 }
 
 int store_sync(struct store_acct *a, struct err *err)
@@ -491,7 +519,6 @@ int acct_write_start(struct store_acct *a, struct err *err)
 	if (a->group)
 		return 0;
 	a->group = true;
-	a->implicit = true;
 	return 1;
 }
 

@@ -225,7 +225,7 @@ static void check_counts(struct check *c)
 			problem(c, _("folder %s: the counters say %u messages (%u unseen), the "
 				     "summaries %u (%u)"), fc->f.name, fc->f.n_messages,
 				fc->f.n_unseen, fc->messages, fc->unseen);
-		if (c->a->primary && fc->messages && fc->f.next_local_id <= fc->max_uid)
+		if (fc->messages && fc->f.next_local_id <= fc->max_uid && fc->max_uid < UINT32_MAX)
 			problem(c, _("folder %s: the next local id %u is not above UID %u"),
 				fc->f.name, fc->f.next_local_id, fc->max_uid);
 	}
@@ -254,12 +254,14 @@ static int check_body_rec(const void *key, size_t klen, const void *val, size_t 
 	const unsigned char *k = key;
 	if (klen && k[0] == '\0')
 		return 0;
-	if (klen != 9 || k[0] != 'B' || vlen < 1 || *(const unsigned char *)val != 1) {
+	if (klen != 13 || k[0] != 'B' || vlen < 1 || *(const unsigned char *)val != 1) {
 		problem(c, _("a message body record is garbled"));
 		return 0;
 	}
 	c->r->bodies++;
-	if (!have_msg(c, be32_get(k + 1), be32_get(k + 5)))
+	uint32_t folder = be32_get(k + 1);
+	struct folder_count *fc = find_folder(c, folder);
+	if (!fc || fc->f.epoch != be32_get(k + 5) || !have_msg(c, folder, be32_get(k + 9)))
 		c->r->orphan_bodies++;
 	return 0;
 }
@@ -395,10 +397,16 @@ int store_check(struct store_acct *a, struct store_check_report *r, struct err *
 	if (c.n_problems > MAX_PROBLEMS)
 		ARRAY_PUSH(&r->problems, xasprintf(_("... and %u more problems"),
 						   c.n_problems - MAX_PROBLEMS));
-	if (r->orphan_bodies)
+	if (r->orphan_bodies && !a->primary)
 		ARRAY_PUSH(&r->notes, xasprintf(_("%u stored bodies belong to no message (left "
-						  "by an interrupted download or expunge; 'postie "
-						  "store compact' removes them)"), r->orphan_bodies));
+						  "by an interrupted download or a cleared folder; "
+						  "'postie store compact' removes them)"),
+						r->orphan_bodies));
+	else if (r->orphan_bodies)
+		ARRAY_PUSH(&r->notes, xasprintf(_("%u stored bodies belong to no message (left "
+						  "by an interrupted download, whose message is "
+						  "still on the server); they are kept"),
+						r->orphan_bodies));
 	check_release(&c);
 	return ret;
 }

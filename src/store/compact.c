@@ -22,6 +22,7 @@ struct copy {
 	size_t pending;
 	struct chunk ch;             /* summaries being repacked */
 	ARRAY(uint64_t) msgs;        /* folder << 32 | uid of every summary */
+	ARRAY(uint64_t) epochs;      /* folder << 32 | epoch of every folder */
 	bool drop_orphans;
 	uint32_t dropped;
 };
@@ -55,6 +56,11 @@ static int copy_meta_rec(const void *key, size_t klen, const void *val, size_t v
 	struct copy *c = aux;
 	const unsigned char *k = key;
 	if (!(klen == 9 && k[0] == 'S')) {
+		struct store_folder f;
+		if (klen == 5 && k[0] == 'F' && folder_decode(val, vlen, &f, true) == 0) {
+			ARRAY_PUSH(&c->epochs, (uint64_t)f.id << 32 | f.epoch);
+			store_folder_release(&f);
+		}
 		if (kv_put(c->dst, key, klen, val, vlen, err) < 0)
 			return -1;
 		return copy_step(c, klen + vlen, err);
@@ -98,9 +104,11 @@ static int copy_rec(const void *key, size_t klen, const void *val, size_t vlen, 
 {
 	struct copy *c = aux;
 	const unsigned char *k = key;
-	if (c->drop_orphans && klen == 9 && k[0] == 'B') {
-		uint64_t id = (uint64_t)be32_get(k + 1) << 32 | be32_get(k + 5);
-		if (!bsearch(&id, c->msgs.v, c->msgs.n, sizeof id, cmp_u64)) {
+	if (c->drop_orphans && klen == 13 && k[0] == 'B') {
+		uint64_t epoch = (uint64_t)be32_get(k + 1) << 32 | be32_get(k + 5);
+		uint64_t id = (uint64_t)be32_get(k + 1) << 32 | be32_get(k + 9);
+		if (!bsearch(&epoch, c->epochs.v, c->epochs.n, sizeof epoch, cmp_u64) ||
+		    !bsearch(&id, c->msgs.v, c->msgs.n, sizeof id, cmp_u64)) {
 			c->dropped++;
 			return 0;
 		}
@@ -135,6 +143,8 @@ static int copy_file(struct copy *c, enum store_file f, struct err *err)
 			r = flush_repack(c, err);
 		if (c->msgs.n)
 			qsort(c->msgs.v, c->msgs.n, sizeof *c->msgs.v, cmp_u64);
+		if (c->epochs.n)
+			qsort(c->epochs.v, c->epochs.n, sizeof *c->epochs.v, cmp_u64);
 	} else {
 		r = kv_scan(src, NULL, 0, NULL, 0, 0, copy_rec, c, err);
 	}
@@ -189,6 +199,7 @@ int store_compact(struct store *store, const char *name, struct store_compact_st
 	st->bodies_dropped = c.dropped;
 	chunk_release(&c.ch);
 	ARRAY_RELEASE(&c.msgs);
+	ARRAY_RELEASE(&c.epochs);
 	store_acct_close(&a);
 	if (r == 0)
 		r = rename_all((const char *const *)paths, err);

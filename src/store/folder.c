@@ -20,7 +20,8 @@ static void name_key(struct buf *key, const char *name)
 	buf_adds(key, name);
 }
 
-/* Version 1 of the meta file had no counters: with_counters is false there. */
+/* Version 1 of the meta file had no counters and no epoch: with_counters is
+ * false there. */
 void folder_encode(struct buf *b, const struct store_folder *f, bool with_counters)
 {
 	enc_u8(b, FOLDER_RECORD_VERSION);
@@ -37,6 +38,7 @@ void folder_encode(struct buf *b, const struct store_folder *f, bool with_counte
 	if (with_counters) {
 		enc_uvar(b, f->n_messages);
 		enc_uvar(b, f->n_unseen);
+		enc_uvar(b, f->epoch);
 	}
 }
 
@@ -60,6 +62,7 @@ int folder_decode(const void *p, size_t n, struct store_folder *f, bool with_cou
 	if (with_counters) {
 		f->n_messages = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
 		f->n_unseen = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
+		f->epoch = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
 	}
 	if (d.bad || !dec_done(&d) || !f->name || f->id == 0) {
 		store_folder_release(f);
@@ -266,7 +269,7 @@ static int folder_empty(struct store_acct *a, uint32_t id, bool remove, struct e
 	struct store_folder f = { 0 };
 	if (folder_must_load(a, id, &f, err) < 0)
 		return -1;
-	int r = body_delete_folder(a, id, err);
+	int r = body_delete_folder(a, id, f.epoch, err);
 	if (r >= 0)
 		r = msgs_delete_folder(a, id, err);
 	struct kv *kv = r >= 0 ? acct_kv_write(a, FILE_META, err) : NULL;
@@ -281,6 +284,8 @@ static int folder_empty(struct store_acct *a, uint32_t id, bool remove, struct e
 		f.highestmodseq = 0;
 		f.last_full_check = 0;
 		f.n_messages = f.n_unseen = 0;
+		/* Bodies left behind by a crash become unreachable. */
+		f.epoch++;
 		r = folder_save(a, &f, err);
 	} else {
 		r = -1;

@@ -160,5 +160,5 @@ const char *kv_path(const struct kv *kv)
 
 bool kv_in_txn(const struct kv *kv)
 {
-	return kv->in_txn;
+	return kv && kv->in_txn;
 }

@@ -150,6 +150,7 @@ int kv_sync(struct kv *kv, struct err *err);
 int kv_stats(struct kv *kv, struct kv_stats *st, struct err *err);
 
 const char *kv_path(const struct kv *kv);
+/* false for NULL */
 bool kv_in_txn(const struct kv *kv);
 
 #endif

@@ -159,6 +159,8 @@ static int put_one(struct batch *b, const struct msg_summary *s, struct err *err
 			return -1;
 	}
 	count_in(&b->f, s->flags);
+	if (s->uid >= b->f.next_local_id)
+		b->f.next_local_id = s->uid == UINT32_MAX ? UINT32_MAX : s->uid + 1;
 	if (s->uidl && *s->uidl && uidl_put(b->a, b->f.id, s->uidl, s->uid, err) < 0)
 		return -1;
 	chunk_set(&b->c, s);
@@ -282,8 +284,9 @@ static int delete_one(struct batch *b, uint32_t uid, struct err *err)
 	count_out(&b->f, s.flags);
 	int r = s.uidl ? uidl_del(b->a, b->f.id, s.uidl, err) : 0;
 	msg_summary_release(&s);
-	if (r < 0 || store_body_del(b->a, b->f.id, uid, err) < 0)
+	if (r < 0)
 		return -1;
+	body_del_later(b->a, b->f.id, b->f.epoch, uid);
 	chunk_remove(&b->c, (size_t)i);
 	return 1;
 }

@@ -14,7 +14,9 @@
  *   'M' folder32 uid32    version 1 only: one summary per record (migrate.c)
  * bodies (KV_BLOB), version 1:
  *   "\0format"            file header, kind 'B'
- *   'B' folder32 uid32    u8 1, then the raw message
+ *   'B' folder32 epoch32 uid32   u8 1, then the raw message; epoch is the
+ *                         folder's, so bodies of a cleared folder (and any a
+ *                         crash left without a summary) are never reached
  * queue (KV_ORDERED), version 1:
  *   "\0format"            file header, kind 'Q'
  *   "\0next-seq", "\0next-outbox"   uvar counters
@@ -54,6 +56,10 @@ struct store {
 	store_names open_accts;
 };
 
+struct body_ref {
+	uint32_t folder, epoch, uid;
+};
+
 struct store_acct {
 	struct store *store;
 	char *name;
@@ -62,9 +68,12 @@ struct store_acct {
 	const struct kv_ops *engine;
 	struct kv *kv[FILE_COUNT];   /* NULL only for a file skipped in salvage mode */
 	bool group;                  /* inside store_begin() */
-	bool implicit;               /* the group is one function's own */
 	char *notice;
 	struct buf key, val;         /* scratch */
+	/* Bodies of messages deleted in the open group: removed after the group
+	 * has committed, so that a crash never leaves a summary without its body
+	 * (only, harmlessly, a body without a summary). */
+	ARRAY(struct body_ref) dead_bodies;
 };
 
 /* acct.c */
@@ -178,8 +187,16 @@ static inline const void *chunk_entry_data(const struct chunk *c, size_t i)
 }
 
 /* body.c */
-void body_key(struct buf *key, uint32_t folder, uint32_t uid);
-int body_delete_folder(struct store_acct *a, uint32_t folder, struct err *err);
+void body_key(struct buf *key, uint32_t folder, uint32_t epoch, uint32_t uid);
+/* Deletes a body at once. */
+int body_del(struct store_acct *a, uint32_t folder, uint32_t epoch, uint32_t uid,
+	     struct err *err);
+/* Deletes a body once the group has committed (see dead_bodies). */
+void body_del_later(struct store_acct *a, uint32_t folder, uint32_t epoch, uint32_t uid);
+/* Runs the deletes body_del_later() queued; called after a commit. */
+void body_del_pending(struct store_acct *a);
+int body_delete_folder(struct store_acct *a, uint32_t folder, uint32_t epoch,
+		       struct err *err);
 
 /* msgs.c */
 void uidl_key(struct buf *key, uint32_t folder, const char *uidl);

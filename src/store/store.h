@@ -30,18 +30,25 @@
  *
  * Transactions: every write function here is atomic on its own (it commits
  * before returning, without waiting for the disk). To group writes, call
- * store_begin(), the writes, then store_commit() or store_abort(); nothing of
- * the group is visible after a crash unless store_commit() returned. A commit
- * with STORE_SYNC returns only when the changes are on the disk: use it before
- * acting on them (a POP3 DELE, telling the user mail is queued). Journal and
- * outbox changes always reach the disk before the call (or commit) returns;
- * so do all commits of an account that holds primary mail.
+ * store_begin(), the writes, then store_commit() or store_abort() (also after
+ * a write in the group failed); after a crash the group is there as a whole
+ * or not at all. A commit with STORE_SYNC returns only when the changes are
+ * on the disk: use it before acting on them (a POP3 DELE). Journal and outbox
+ * changes always reach the disk before the call (or commit) returns; so do
+ * all commits of an account that holds primary mail.
  *
- * Inside one account, a group spans several files and is committed file by
- * file, bodies first, then the queue, then the metadata, each synced before
- * the next when syncing. A crash in between can leave a body without its
- * summary (harmless: store check counts it, store compact drops it for IMAP
- * accounts), never a summary of a POP3 message whose body is not on disk.
+ * A group holds either mail (folders, summaries, bodies) or queue work
+ * (journal, outbox), not both: they live in different files so that damage
+ * to one cannot take the other with it, and no engine commits two files as
+ * one. Mixing them in one group fails with ERR_USAGE. Where both change
+ * together, commit the queue first: an offline flag change is a journal
+ * entry (one group), then the local flag (a second); a crash between them
+ * loses nothing, since replaying the journal and syncing bring the flag.
+ *
+ * Bodies and summaries in one group (store_msg_deliver) are committed bodies
+ * first. A crash between the two leaves a body without its summary, which no
+ * function returns (a body exists only with its summary) and store_compact()
+ * drops.
  *
  * Errors: -1 and a struct err. ERR_LOCKED: another process (or handle) has
  * the store. ERR_STORE: a file is damaged or of an unknown format; the message
@@ -160,7 +167,8 @@ struct store_folder {
 	/* Kept by the store; ignored by store_folder_update(). */
 	uint32_t n_messages;
 	uint32_t n_unseen;
-	uint32_t next_local_id;
+	uint32_t next_local_id;  /* above every UID in the folder */
+	uint32_t epoch;          /* bumped by store_folder_clear(); part of body keys */
 };
 
 typedef ARRAY(struct store_folder) store_folders;

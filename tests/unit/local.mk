@@ -16,3 +16,13 @@ UNIT_TESTS += tests/unit/test-store
 tests_unit_test_store_SOURCES = tests/unit/test-store.c \
 	tests/unit/store-fixture.c tests/unit/store-fixture.h
 tests_unit_test_store_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-store-migrate
+tests_unit_test_store_migrate_SOURCES = tests/unit/test-store-migrate.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_store_migrate_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-store-crash
+tests_unit_test_store_crash_SOURCES = tests/unit/test-store-crash.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_store_crash_LDADD = $(TEST_LDADD)
