@@ -20,6 +20,10 @@ struct folder_count {
 	bool named;
 };
 
+struct seen_key {
+	size_t off, klen, vlen;
+};
+
 struct check {
 	struct store_acct *a;
 	struct store_check_report *r;
@@ -32,6 +36,12 @@ struct check {
 	uint32_t last_folder, last_uid;       /* of the previous chunk */
 	ARRAY(uint64_t) queue_msgs;           /* 'j'/'o' keys seen: tag << 56 | id */
 	ARRAY(uint64_t) queue_recs;           /* 'J'/'O' keys seen */
+	/* Every key a scan met, to look each up again afterwards: a scan walks
+	 * the records in file order, a lookup the engine's index, and damage
+	 * to the index shows only in the second. */
+	struct buf keys;
+	ARRAY(struct seen_key) seen;
+	kv_scan_fn *inner;
 };
 
 static void problem(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -347,10 +357,48 @@ static void check_release(struct check *c)
 	ARRAY_RELEASE(&c->uidls_u);
 	ARRAY_RELEASE(&c->queue_msgs);
 	ARRAY_RELEASE(&c->queue_recs);
+	buf_release(&c->keys);
+	ARRAY_RELEASE(&c->seen);
 }
 
 static kv_scan_fn *const checkers[FILE_COUNT] = { check_meta_rec, check_body_rec,
 						  check_queue_rec };
+
+static int remember_key(const void *key, size_t klen, const void *val, size_t vlen, void *aux,
+			struct err *err)
+{
+	struct check *c = aux;
+	struct seen_key k = { c->keys.len, klen, vlen };
+	buf_add(&c->keys, key, klen);
+	ARRAY_PUSH(&c->seen, k);
+	return c->inner ? c->inner(key, klen, val, vlen, aux, err) : 0;
+}
+
+/* Looks every key up again; for bodies (scanned keys only, to read each
+ * value once) this is where their records are checked. */
+static void lookup_keys(struct check *c, struct kv *kv, enum store_file f)
+{
+	struct buf val = BUF_INIT;
+	struct err e = ERR_INIT;
+	unsigned lost = 0;
+	for (size_t i = 0; i < c->seen.n; i++) {
+		const struct seen_key *k = &c->seen.v[i];
+		const char *key = c->keys.data + k->off;
+		int r = kv_get(kv, key, k->klen, &val, &e);
+		if (r < 0) {
+			problem(c, _("a record cannot be read: %s"), err_msg(&e));
+			err_clear(&e);
+		} else if (r == 0 || (f != FILE_BODIES && val.len != k->vlen)) {
+			lost++;
+		} else if (f == FILE_BODIES) {
+			check_body_rec(key, k->klen, val.data, val.len, c, NULL);
+		}
+	}
+	if (lost)
+		problem(c, _("%u records cannot be found by their key (the file's index is "
+			     "damaged)"), lost);
+	buf_release(&val);
+}
 
 static int check_file(struct check *c, enum store_file f, struct err *err)
 {
@@ -364,12 +412,17 @@ static int check_file(struct check *c, enum store_file f, struct err *err)
 	struct kv_stats st;
 	if (kv_stats(kv, &st, err) == 0)
 		c->r->bytes += st.file_bytes;
+	buf_reset(&c->keys);
+	c->seen.n = 0;
+	c->inner = f == FILE_BODIES ? NULL : checkers[f];
 	struct err scan_err = ERR_INIT;
-	if (kv_scan(kv, NULL, 0, NULL, 0, 0, checkers[f], c, &scan_err) < 0) {
+	if (kv_scan(kv, NULL, 0, NULL, 0, f == FILE_BODIES ? KV_SCAN_KEYS : 0, remember_key, c,
+		    &scan_err) < 0) {
 		/* The engine itself could not go on: that is damage, not a failed check. */
 		problem(c, _("reading stopped: %s"), err_msg(&scan_err));
 		err_clear(&scan_err);
 	}
+	lookup_keys(c, kv, f);
 	if (f == FILE_META) {
 		check_uidls(c);
 		check_counts(c);

@@ -66,6 +66,7 @@ typedef int kv_scan_fn(const void *key, size_t klen, const void *val, size_t vle
 
 enum kv_scan_flags {
 	KV_SCAN_REVERSE = 1 << 0,  /* KV_ORDERED only: descending key order */
+	KV_SCAN_KEYS = 1 << 1,     /* keys only: val is NULL, vlen 0 (cheaper) */
 };
 
 struct kv_stats {

@@ -283,10 +283,12 @@ static int scan_bdb(struct kv_tc *t, const void *prefix, size_t plen, const void
 	int r = 0;
 	bool more = cursor_start(cur, prefix, plen, start, slen, reverse);
 	while (more) {
-		int klen, vlen;
+		int klen, vlen = 0;
 		const void *key = tcbdbcurkey3(cur, &klen);
-		const void *val = key ? tcbdbcurval3(cur, &vlen) : NULL;
-		if (!val)
+		const void *val = NULL;
+		if (key && !(flags & KV_SCAN_KEYS) && !(val = tcbdbcurval3(cur, &vlen)))
+			break;
+		if (!key)
 			break;
 		if (!has_prefix(key, klen, prefix, plen))
 			break;
@@ -301,11 +303,28 @@ static int scan_bdb(struct kv_tc *t, const void *prefix, size_t plen, const void
 	return r < 0 ? -1 : 0;
 }
 
-static int scan_hdb(struct kv_tc *t, const void *prefix, size_t plen, kv_scan_fn *fn,
-		    void *aux, struct err *err)
+static int scan_hdb_keys(struct kv_tc *t, const void *prefix, size_t plen, kv_scan_fn *fn,
+			 void *aux, struct err *err)
+{
+	int r = 0, klen;
+	void *key;
+	while (r == 0 && (key = tchdbiternext(t->hdb, &klen))) {
+		if (has_prefix(key, klen, prefix, plen))
+			r = fn(key, (size_t)klen, NULL, 0, aux, err);
+		free(key);
+	}
+	if (r == 0 && tc_ecode(t) != TCENOREC && tc_ecode(t) != TCESUCCESS)
+		r = tc_fail(t, t->kv.path, _("read"), err);
+	return r < 0 ? -1 : 0;
+}
+
+static int scan_hdb(struct kv_tc *t, const void *prefix, size_t plen, unsigned flags,
+		    kv_scan_fn *fn, void *aux, struct err *err)
 {
 	if (!tchdbiterinit(t->hdb))
 		return tc_fail(t, t->kv.path, _("read"), err);
+	if (flags & KV_SCAN_KEYS)
+		return scan_hdb_keys(t, prefix, plen, fn, aux, err);
 	TCXSTR *k = tcxstrnew(), *v = tcxstrnew();
 	int r = 0;
 	while (tchdbiternext3(t->hdb, k, v)) {
@@ -335,7 +354,7 @@ static int tc_scan(struct kv *kv, const void *prefix, size_t plen, const void *s
 		tchdbsetecode(t->hdb, TCESUCCESS, __FILE__, __LINE__, __func__);
 	if (t->bdb)
 		return scan_bdb(t, prefix, plen, start, slen, flags, fn, aux, err);
-	return scan_hdb(t, prefix, plen, fn, aux, err);
+	return scan_hdb(t, prefix, plen, flags, fn, aux, err);
 }
 
 static int tc_begin(struct kv *kv, struct err *err)

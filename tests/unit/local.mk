@@ -26,3 +26,8 @@ UNIT_TESTS += tests/unit/test-store-crash
 tests_unit_test_store_crash_SOURCES = tests/unit/test-store-crash.c \
 	tests/unit/store-fixture.c tests/unit/store-fixture.h
 tests_unit_test_store_crash_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-store-corrupt
+tests_unit_test_store_corrupt_SOURCES = tests/unit/test-store-corrupt.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_store_corrupt_LDADD = $(TEST_LDADD)
