@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "conf/conf.h"
+#include "net/net.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/paths.h"
@@ -139,6 +140,7 @@ const struct cli_command *cli_find_command(const char *name)
 
 void cli_release(struct cli *cli)
 {
+	net_ctx_free(&cli->net);
 	conf_free(&cli->conf);
 	FREE(&cli->config_dir);
 	FREE(&cli->data_dir);
