@@ -80,10 +80,12 @@ static int choose(struct imap_session *s, enum imap_method *method, enum sasl_me
 {
 	const char *peer = net_conn_peer(s->conn);
 	const char *want = s->ep.auth;
-	if (want && str_casecmp(want, "login") == 0) {
+	if (want && (str_casecmp(want, "login") == 0 || str_casecmp(want, "user") == 0)) {
 		*method = M_LOGIN;
 		return 0;
 	}
+	if (want && str_casecmp(want, "apop") == 0)   /* POP3 only: the default here */
+		want = NULL;
 	*method = M_SASL;
 	if (want) {
 		if (sasl_mech_parse(want, mech) < 0)
@@ -133,9 +135,7 @@ int imap_login(struct imap_session *s, struct err *err)
 {
 	enum imap_method method;
 	enum sasl_mech mech = SASL_PLAIN;
-	if (choose(s, &method, &mech, err) < 0)
-		return -1;
-	if (net_conn_check_secret_allowed(s->conn, err) < 0)
+	if (net_conn_check_secret_allowed(s->conn, err) < 0 || choose(s, &method, &mech, err) < 0)
 		return -1;
 	struct secret secret = SECRET_INIT;
 	bool token = method == M_SASL && sasl_mech_is_oauth(mech);

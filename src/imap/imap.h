@@ -8,7 +8,8 @@
  *   - else AUTHENTICATE PLAIN when offered, else the LOGIN command (unless
  *     the server says LOGINDISABLED);
  *   - `auth` in the account file forces one: plain, login (the LOGIN
- *     command), xoauth2 or oauthbearer.
+ *     command; also spelt user), xoauth2 or oauthbearer; apop (POP3 only)
+ *     leaves IMAP to the default.
  * A PREAUTH greeting is accepted on implicit TLS or tls = none and refused
  * with STARTTLS (it would keep the session unencrypted).
  *

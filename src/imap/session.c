@@ -72,9 +72,14 @@ static int starttls(struct imap_session *s, int greeting, struct err *err)
 	net_ctx_status(s->ctx, _("starting TLS with %s"), peer);
 	int r = mailimap_starttls(s->imap);
 	if (r != MAILIMAP_NO_ERROR) {
-		imap_error(s, r, _("starting TLS with"), err);
 		s->broken = true;
-		return -1;
+		if (net_stream_check_injection(s->imap->imap_stream, "STARTTLS", err) < 0)
+			return -1;
+		if (net_conn_failure_kind(s->conn) != ERR_NONE)
+			return imap_error(s, r, _("starting TLS with"), err);
+		return err_set(err, ERR_TLS, _("refusing %s: STARTTLS failed (%s); nothing was "
+					       "sent in plain text"), peer,
+			       s->imap->imap_response ? s->imap->imap_response : "NO");
 	}
 	if (net_stream_start_tls(s->imap->imap_stream, err) < 0) {
 		s->broken = true;

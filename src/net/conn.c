@@ -215,7 +215,7 @@ int net_conn_check_secret_allowed(const struct net_conn *c, struct err *err)
 	if (c->ep.tls == NET_TLS_NONE && c->ep.allow_plaintext_password)
 		return 0;
 	return err_set(err, ERR_AUTH,
-		       _("refusing to send the password for %s to %s over an unencrypted "
+		       _("refusing to send the credentials of %s to %s over an unencrypted "
 			 "connection (set tls, or tls = none with allow_plaintext_password = yes "
 			 "in %s)"), c->ep.user, c->peer, c->ep.conf_path);
 }

@@ -101,18 +101,25 @@ struct net_conn *net_stream_conn(mailstream *s)
 	return low && low->driver == &net_driver ? low->data : NULL;
 }
 
-int net_stream_start_tls(mailstream *s, struct err *err)
+int net_stream_check_injection(mailstream *s, const char *what, struct err *err)
 {
 	struct net_conn *c = net_stream_conn(s);
-	if (s->read_buffer_len != 0) {
-		net_conn_trace_note(c, "refused: %zu bytes arrived with the STARTTLS reply",
-				    s->read_buffer_len);
-		return err_set(err, ERR_TLS,
-			       _("refusing %s: it sent data together with its STARTTLS reply, "
-				 "which would be taken as coming through TLS (a known attack)"),
-			       c->peer);
-	}
-	return net_conn_start_tls(c, err);
+	if (s->read_buffer_len == 0)
+		return 0;
+	net_conn_trace_note(c, "refused: %zu bytes arrived with the %s reply", s->read_buffer_len,
+			    what);
+	return err_set(err, ERR_TLS,
+		       _("refusing %s: it sent data together with its %s reply, which would be "
+			 "taken as coming through TLS (a known attack); nothing was sent"),
+		       c->peer, what);
+}
+
+int net_stream_start_tls(mailstream *s, struct err *err)
+{
+	const char *what = net_stream_conn(s)->ep.service == NET_SERVICE_POP3 ? "STLS" : "STARTTLS";
+	if (net_stream_check_injection(s, what, err) < 0)
+		return -1;
+	return net_conn_start_tls(net_stream_conn(s), err);
 }
 
 int net_stream_write_line(mailstream *s, const char *line, size_t len, const char *what,

@@ -30,6 +30,11 @@ struct net_conn *net_stream_conn(mailstream *s);
  * OK that is already buffered: that would be plain-text data injected ahead
  * of TLS (CVE-2020-15953). */
 int net_stream_start_tls(mailstream *s, struct err *err);
+/* The check net_stream_start_tls() makes, for when libetpan itself already
+ * refused the STARTTLS reply (Debian's libetpan detects the attack too): -1
+ * with that error when data followed the reply, else 0. what names the
+ * command ("STARTTLS", "STLS"). */
+int net_stream_check_injection(mailstream *s, const char *what, struct err *err);
 
 /* Writes line and CRLF, and flushes. what names the step for errors. */
 int net_stream_write_line(mailstream *s, const char *line, size_t len, const char *what,

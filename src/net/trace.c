@@ -64,7 +64,10 @@ void trace_line(struct trace *t, unsigned id, const char *mark, const char *text
 	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", localtime_r(&ts.tv_sec, &tm));
 
 	struct buf line = BUF_INIT;
-	buf_addf(&line, "%s.%03ld #%u %s ", stamp, ts.tv_nsec / 1000000, id, mark);
+	/* The pid tells apart connections of several postie processes that
+	 * append to the same file. */
+	buf_addf(&line, "%s.%03ld #%ld.%u %s ", stamp, ts.tv_nsec / 1000000, (long)getpid(), id,
+		 mark);
 	size_t shown = len > TRACE_MAX_LINE ? TRACE_MAX_LINE : len;
 	/* A trace is read with cat and less: no escape sequence gets through. */
 	sanitize_append(&line, text, shown, SANITIZE_KEEP_TAB);

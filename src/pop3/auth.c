@@ -112,6 +112,9 @@ static int choose(struct pop3_session *s, enum pop3_method *method, enum sasl_me
 		return err_set(err, ERR_CONFIG,
 			       _("%s: auth = %s is not available for POP3; use plain, user, apop, "
 				 "xoauth2 or oauthbearer"), s->ep.conf_path, want);
+	if (s->has_capa && !pop3_has_sasl(s, sasl_mech_name(*mech)))
+		return err_set(err, ERR_UNSUPPORTED, _("%s does not offer SASL %s (auth in %s)"),
+			       net_conn_peer(s->conn), sasl_mech_name(*mech), s->ep.conf_path);
 	return 0;
 }
 
@@ -159,7 +162,7 @@ int pop3_login(struct pop3_session *s, struct err *err)
 {
 	enum pop3_method method;
 	enum sasl_mech mech = SASL_PLAIN;
-	if (choose(s, &method, &mech, err) < 0 || net_conn_check_secret_allowed(s->conn, err) < 0)
+	if (net_conn_check_secret_allowed(s->conn, err) < 0 || choose(s, &method, &mech, err) < 0)
 		return -1;
 	struct secret secret = SECRET_INIT;
 	bool token = method == M_SASL && sasl_mech_is_oauth(mech);

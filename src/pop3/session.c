@@ -98,7 +98,9 @@ static int stls(struct pop3_session *s, struct err *err)
 	int r = mailpop3_stls(s->pop3);
 	if (r != MAILPOP3_NO_ERROR) {
 		s->broken = true;
-		if (r == MAILPOP3_ERROR_STREAM)
+		if (net_stream_check_injection(s->pop3->pop3_stream, "STLS", err) < 0)
+			return -1;
+		if (net_conn_failure_kind(s->conn) != ERR_NONE)
 			return pop3_error(s, r, _("starting TLS with"), err);
 		return err_set(err, ERR_TLS, _("refusing %s: STLS failed (%s); nothing was sent "
 					       "in plain text"), peer,

@@ -67,11 +67,21 @@ static int choose(struct smtp_session *s, enum sasl_mech *mech, struct err *err)
 {
 	const char *peer = net_conn_peer(s->conn);
 	const char *want = s->ep.auth;
+	/* `auth` is shared with the mail server: its simple-login spellings mean
+	 * AUTH LOGIN here, and APOP (POP3 only) leaves the choice to the server. */
+	if (want && str_casecmp(want, "apop") == 0)
+		want = NULL;
 	if (want) {
-		if (sasl_mech_parse(want, mech) < 0)
+		if (str_casecmp(want, "user") == 0)
+			*mech = SASL_LOGIN;
+		else if (sasl_mech_parse(want, mech) < 0)
 			return err_set(err, ERR_CONFIG,
 				       _("%s: auth = %s is not available for SMTP; use plain, login, "
 					 "xoauth2 or oauthbearer"), s->ep.conf_path, want);
+		if (!smtp_has_auth(s, sasl_mech_name(*mech)))
+			return err_set(err, ERR_UNSUPPORTED,
+				       _("%s does not offer AUTH %s (auth in %s)"), peer,
+				       sasl_mech_name(*mech), s->ep.conf_path);
 		return 0;
 	}
 	if (s->ep.oauth_token_command) {
@@ -99,7 +109,7 @@ static int choose(struct smtp_session *s, enum sasl_mech *mech, struct err *err)
 int smtp_login(struct smtp_session *s, struct err *err)
 {
 	enum sasl_mech mech = SASL_PLAIN;
-	if (choose(s, &mech, err) < 0 || net_conn_check_secret_allowed(s->conn, err) < 0)
+	if (net_conn_check_secret_allowed(s->conn, err) < 0 || choose(s, &mech, err) < 0)
 		return -1;
 	struct secret secret = SECRET_INIT;
 	if (net_secret_get(s->ctx, &s->ep, sasl_mech_is_oauth(mech), &secret, err) < 0)

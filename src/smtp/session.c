@@ -119,7 +119,9 @@ static int starttls(struct smtp_session *s, struct err *err)
 	int r = mailesmtp_starttls(s->smtp);
 	if (r != MAILSMTP_NO_ERROR) {
 		s->broken = true;
-		if (r == MAILSMTP_ERROR_STREAM)
+		if (net_stream_check_injection(s->smtp->stream, "STARTTLS", err) < 0)
+			return -1;
+		if (net_conn_failure_kind(s->conn) != ERR_NONE)
 			return smtp_error(s, r, _("starting TLS with"), err);
 		return err_set(err, ERR_TLS, _("refusing %s: STARTTLS failed (%d %s); nothing was "
 					       "sent in plain text"), peer, s->smtp->response_code,

@@ -6,8 +6,8 @@
  * came before TLS may have been forged) and logs in:
  *   - with oauth_token_command: OAUTHBEARER, else XOAUTH2 (as offered);
  *   - else AUTH PLAIN when offered, else AUTH LOGIN;
- *   - `auth` in the account file forces one: plain, login, xoauth2 or
- *     oauthbearer.
+ *   - `auth` in the account file forces one: plain, login (also spelt user),
+ *     xoauth2 or oauthbearer; apop (POP3 only) leaves SMTP to the default.
  * The login uses smtp_user and smtp_password_command when set, else the
  * account's user and password source. A wrong password gives ERR_AUTH "login
  * failed for USER at HOST: <the server's words>".
