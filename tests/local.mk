@@ -34,6 +34,7 @@ SCRIPT_TESTS = tests/check-layering.sh
 
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/integration/local.mk
+include $(srcdir)/tests/servers/local.mk
 
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) $(SCRIPT_TESTS)
