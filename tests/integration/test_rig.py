@@ -149,7 +149,8 @@ sunk = r.sink_messages()
 t.eq(len(sunk), 1, "the sink kept one message")
 if sunk:
     frm, rcpts, data = sunk[0]
-    t.eq((frm, sorted(rcpts)), ("alice@example.test", ["bob@example.test", "ext@elsewhere.example"]),
+    t.eq((frm, sorted(rcpts)),
+         ("alice@example.test", ["bob@example.test", "ext@elsewhere.example"]),
          "the sink kept the envelope")
     t.contains(data, b"Message-ID: " + msgid.encode(), "the sink kept the message")
 c = r.imap("bob", "imap")
@@ -322,8 +323,11 @@ import imaplib, os, smtplib, sys
 from rig import Rig
 with Rig(sys.argv[1]) as r:
     assert os.stat(r.maildir("alice")).st_uid == os.getuid()
-    s = smtplib.SMTP(r.host, r.ports["submission"]); s.starttls(context=r.ssl_context())
-    s.login("alice", "alice-pw"); s.sendmail("alice@example.test", ["bob@example.test"], b"Subject: x\\r\\n\\r\\nx\\r\\n"); s.quit()
+    s = smtplib.SMTP(r.host, r.ports["submission"])
+    s.starttls(context=r.ssl_context())
+    s.login("alice", "alice-pw")
+    s.sendmail("alice@example.test", ["bob@example.test"], b"Subject: x\\r\\n\\r\\nx\\r\\n")
+    s.quit()
     r.seed("bob", 20)
     c = r.imap("bob"); n = c.select("INBOX")[1][0]; c.logout()
     print("uid", os.getuid(), "messages", int(n), "tag", r.tag, flush=True)

@@ -41,8 +41,10 @@ encryption_key
 {validity}
 """
 
-_VALID = 'activation_date = "2000-01-01 00:00:00 UTC"\nexpiration_date = "2099-12-31 00:00:00 UTC"'
-_EXPIRED = 'activation_date = "2001-01-01 00:00:00 UTC"\nexpiration_date = "2002-01-01 00:00:00 UTC"'
+_VALID = ('activation_date = "2000-01-01 00:00:00 UTC"\n'
+          'expiration_date = "2099-12-31 00:00:00 UTC"')
+_EXPIRED = ('activation_date = "2001-01-01 00:00:00 UTC"\n'
+            'expiration_date = "2002-01-01 00:00:00 UTC"')
 _LOCAL_NAMES = 'dns_name = "localhost"\nip_address = "127.0.0.1"'
 
 _cache = None  # file name -> bytes of the set made first in this process

@@ -7,4 +7,6 @@ EXTRA_DIST += \
 	tests/servers/procs.py \
 	tests/servers/sink.py \
 	tests/servers/seed.py \
-	tests/servers/seedtext.py
+	tests/servers/seedtext.py \
+	tests/servers/demo.py \
+	tests/demo.sh

@@ -33,6 +33,7 @@ import ssl
 import stat
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -160,6 +161,7 @@ class Rig:
         _install_signal_handlers()
         try:
             self.ports = dict(zip(ENDPOINTS, free_ports(len(ENDPOINTS))))
+            # The sink needs Dovecot's LMTP socket path, Dovecot the sink's port.
             self._dovecot = self._make_dovecot("main", "good", self.ports, lmtp=True)
             self.lmtp_socket = self._dovecot.lmtp_socket
             self._start_sink()
@@ -232,16 +234,15 @@ class Rig:
         if kind not in self._bad:
             ports = dict(zip(ENDPOINTS, free_ports(len(ENDPOINTS))))
             inst = self._make_dovecot(kind, kind, ports, lmtp=False)
-            inst.relay_port = self.sink_port
             self._bad[kind] = inst
             inst.start(self._state)
             dict.__setitem__(self.bad_ports, kind, ports)
         return self.bad_ports[kind]
 
     def _make_dovecot(self, name, cert_kind, ports, lmtp):
-        return Dovecot(self.dir, self.tag, name, self._certs, cert_kind, self.users_file, self.mail_root,
-                       ports, self.sink_port, self.mail_uid, self.mail_gid, self.domain,
-                       lmtp=lmtp)
+        return Dovecot(self.dir, self.tag, name, self._certs, cert_kind, self.users_file,
+                       self.mail_root, ports, self.sink_port, self.mail_uid, self.mail_gid,
+                       self.domain, lmtp=lmtp)
 
     def _write_users(self):
         self.users_file = os.path.join(self.dir, "users")
@@ -269,7 +270,6 @@ class Rig:
              "--users", ",".join(u for u, _ in self.users)],
             os.path.join(self.dir, "sink.log"))
         self._state.add_group("sink", self._sink.pid)
-        import time
         deadline = time.monotonic() + 15
         while not os.path.exists(port_file):
             if self._sink.poll() is not None or time.monotonic() > deadline:
@@ -366,9 +366,10 @@ class Rig:
     # -- postie ---------------------------------------------------------------
 
     def write_postie_account(self, postie, name, user, protocol="imap", tls="implicit",
-                             smtp_tls=None, **extra_keys):
+                             smtp_tls=None, display_name=None, **extra_keys):
         """Writes accounts/NAME.conf for a postie_test.Postie pointing at this rig.
-        smtp_tls defaults to tls; extra_keys add or override keys (None drops one)."""
+        smtp_tls defaults to tls; display_name is the identity's `name` key;
+        extra_keys add or override keys (a value of None drops the key)."""
         smtp_tls = smtp_tls or tls
         keys = {
             "protocol": protocol,
@@ -378,7 +379,7 @@ class Rig:
             "user": user,
             "password_command": "echo " + shlex.quote(self.password(user)),
             "ca_file": self.ca_file,
-            "name": user.capitalize() + " Example",
+            "name": display_name or user.capitalize() + " Example",
             "address": self.address(user),
             "smtp_host": self.host,
             "smtp_port": self.ports[_SMTP_PORT[smtp_tls]],

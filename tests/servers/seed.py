@@ -138,7 +138,7 @@ class Generator:
         self.to_name, self.to_addr = to
         self.step = max(1, SPAN_SECONDS // max(n, 1))
         self.t = START.timestamp()
-        self.recent = []  # (message_id, references, subject, lang) of recent messages
+        self.recent = []  # the last 200 messages, for replies (dicts, see message())
         self._pools = {}
 
     def _words(self, lang, k):
@@ -161,6 +161,7 @@ class Generator:
         if cjk:
             p = "".join(words) + "。"
             return "\n".join(p[i:i + 36] for i in range(0, len(p), 36))
+        words[0] = words[0][:1].upper() + words[0][1:]
         # Wrap at about 72 columns so quoted-printable and 7bit stay tidy.
         lines, line = [], ""
         for w in words:
@@ -183,13 +184,19 @@ class Generator:
             self._pools[key] = pool
         return pool
 
-    def _paragraphs(self, lang, charset, greeting_name, size):
+    def _paragraphs(self, lang, charset, greeting_name, size, quoting=None):
+        """The body text; quoting = (date header, sender) of the message
+        replied to, whose text is quoted below, as most clients do."""
         L = LANGS[lang]
         pool = self._pool(lang, charset)
         k = 1 + size // (300 if lang not in ("ja", "zh") else 120)
         paras = [L["greeting"].format(name=greeting_name or "all")]
         paras += self.rng.choices(pool, k=k)
         paras.append(L["closing"])
+        if quoting:
+            quoted = "\n".join("> " + line for p in self.rng.choices(pool, k=2)
+                               for line in p.split("\n") + [""])
+            paras.append("On %s, %s wrote:\n%s" % (quoting[0], quoting[1], quoted.rstrip("> \n")))
         return "\n\n".join(paras) + "\n"
 
     def _charset(self, lang):
@@ -222,63 +229,81 @@ class Generator:
                     _filename_param(name)))
         return head.encode() + body
 
+    def _charsets(self, lang, display):
+        """(body charset, header charset) for a sender writing in lang."""
+        charset = self._charset(lang)
+        if not _encodable(display + self._words(lang, 1), charset):
+            charset = "utf-8"
+        hdr_charset = charset if self.rng.random() < 0.5 else "utf-8"
+        if not _encodable(display, hdr_charset):
+            hdr_charset = "utf-8"
+        return charset, hdr_charset
+
+    def _thread(self, parent, lang, lst):
+        """(subject, references) of a new message or of a reply to parent."""
+        if parent:
+            s = parent["subject"]
+            return (s if s.startswith("Re: ") else "Re: " + s,
+                    (parent["refs"] + [parent["id"]])[-10:])
+        subject = self._subject(lang)
+        return (lst[1] + " " + subject if lst else subject), []
+
     def message(self, i):
         """Returns (raw bytes, metadata dict) for message number i (0-based)."""
         rng = self.rng
         self.t += rng.randint(self.step // 2, self.step * 3 // 2)
         display, mailbox, lang = rng.choice(PEOPLE)
-        reply_to = rng.choice(self.recent) if self.recent and rng.random() < 0.35 else None
-        if reply_to:
-            lang = reply_to[3] if rng.random() < 0.8 else lang
-        charset = self._charset(lang)
-        if not _encodable(display + self._words(lang, 1), charset):
-            charset = "utf-8"
-        hdr_charset = charset if rng.random() < 0.5 else "utf-8"
-        if not _encodable(display, hdr_charset):
-            hdr_charset = "utf-8"
+        parent = rng.choice(self.recent) if self.recent and rng.random() < 0.35 else None
+        if parent and rng.random() < 0.8:
+            lang = parent["lang"]
+        charset, hdr_charset = self._charsets(lang, display)
         kind = "Q" if rng.random() < 0.5 else "B"
         msgid = "<%d.%d.%s@%s>" % (self.seed, i, hashlib.md5(b"%d/%d" % (self.seed, i))
                                    .hexdigest()[:12], mailbox.split("@")[1])
         lst = rng.choice(LISTS) if mailbox.startswith("dev@") or rng.random() < 0.05 else None
-        if reply_to:
-            subject = reply_to[2] if reply_to[2].startswith("Re: ") else "Re: " + reply_to[2]
-            refs = (reply_to[1] + [reply_to[0]])[-10:]
-        else:
-            subject = self._subject(lang)
-            if lst:
-                subject = lst[1] + " " + subject
-            refs = []
+        subject, refs = self._thread(parent, lang, lst)
         if not _encodable(subject, hdr_charset):
             hdr_charset = "utf-8"
+        date = _date_header(self.t, rng.choice(TIMEZONES))
         h = ["Return-Path: <%s>" % mailbox,
              "From: " + _address(display, mailbox, hdr_charset, kind),
              "To: " + _address(self.to_name.capitalize(), self.to_addr, "us-ascii", kind),
              "Subject: " + encode_words(subject, hdr_charset, kind),
-             "Date: " + _date_header(self.t, rng.choice(TIMEZONES)),
+             "Date: " + date,
              "Message-ID: " + msgid]
         if rng.random() < 0.15:
             other = rng.choice(PEOPLE)
             h.append("Cc: " + _address(other[0], other[1], "utf-8", kind))
         if refs:
-            h.append("In-Reply-To: " + refs[-1])
-            h.append("References: " + "\n ".join(refs))
+            h += ["In-Reply-To: " + refs[-1], "References: " + "\n ".join(refs)]
         if lst:
             h.append("List-Id: <%s>" % lst[0])
         h.append("MIME-Version: 1.0")
         text = self._paragraphs(lang, charset, self.to_name.capitalize(),
-                                int(rng.lognormvariate(6.3, 0.9)))
+                                int(rng.lognormvariate(6.3, 0.9)),
+                                (parent["date"], parent["sender"]) if parent else None)
         if not _encodable(text, charset):
             charset = "utf-8"
         body = self._mime_body(i, text, charset, h)
         raw = ("\n".join(h) + "\n").encode() + body
-        self.recent.append((msgid, refs, subject, lang))
+        self.recent.append({"id": msgid, "refs": refs, "subject": subject, "lang": lang,
+                            "date": date, "sender": display or mailbox})
         if len(self.recent) > 200:
             self.recent.pop(0)
         return raw, {"message_id": msgid, "subject": subject, "from": mailbox,
                      "date": int(self.t), "in_reply_to": refs[-1] if refs else None,
                      "lang": lang, "charset": charset}
 
+    def _alternative(self, text, charset, boundary):
+        """A multipart/alternative body: the text, then the same as HTML."""
+        plain_head, plain = _body_part(text, charset, self.rng)
+        html_head, html = _body_part(self._html(text), "utf-8", self.rng, "html")
+        b = boundary.encode()
+        return b"--%s\n%s\n%s\n--%s\n%s\n%s\n--%s--\n" % (b, plain_head, plain, b, html_head,
+                                                           html, b)
+
     def _mime_body(self, i, text, charset, h):
+        """The body after the header block h, to which it adds Content-Type."""
         rng = self.rng
         r = rng.random()
         boundary = "=_postie_%d_%d" % (self.seed, i)
@@ -286,15 +311,19 @@ class Generator:
             head, body = _body_part(text, charset, rng)
             h.extend(head.decode().rstrip("\n").split("\n"))
             return b"\n" + body
-        plain_head, plain = _body_part(text, charset, rng)
-        if r < 0.8:  # multipart/alternative
-            html_head, html = _body_part(self._html(text), "utf-8", rng, "html")
+        if r < 0.8:
             h.append('Content-Type: multipart/alternative; boundary="%s"' % boundary)
-            return (b"\nThis is a multi-part message in MIME format.\n\n--%s\n%s\n%s\n--%s\n%s\n%s"
-                    b"\n--%s--\n" % (boundary.encode(), plain_head, plain, boundary.encode(),
-                                     html_head, html, boundary.encode()))
+            return (b"\nThis is a multi-part message in MIME format.\n\n" +
+                    self._alternative(text, charset, boundary))
         h.append('Content-Type: multipart/mixed; boundary="%s"' % boundary)
-        parts = [b"--%s\n%s\n%s" % (boundary.encode(), plain_head, plain)]
+        if rng.random() < 0.3:  # text and HTML, then the attachments
+            inner = boundary + "_alt"
+            first = b'Content-Type: multipart/alternative; boundary="%s"\n\n%s' % (
+                inner.encode(), self._alternative(text, charset, inner))
+        else:
+            head, plain = _body_part(text, charset, rng)
+            first = head + b"\n" + plain
+        parts = [b"--%s\n%s" % (boundary.encode(), first)]
         for _ in range(1 if rng.random() < 0.8 else rng.randint(2, 3)):
             parts.append(self._attachment(boundary))
         return b"\n" + b"\n".join(parts) + b"\n--%s--\n" % boundary.encode()
@@ -322,9 +351,8 @@ _IMAP_FLAGS = {"D": "\\Draft", "F": "\\Flagged", "R": "\\Answered", "S": "\\Seen
 class _UidlistLock:
     """dovecot-uidlist.lock, the dotlock Dovecot itself takes."""
 
-    def __init__(self, dir, uid, gid):
+    def __init__(self, dir):
         self.path = os.path.join(dir, "dovecot-uidlist.lock")
-        self.uid, self.gid = uid, gid
 
     def __enter__(self):
         deadline = time.monotonic() + 30
@@ -386,7 +414,7 @@ def seed_maildir(dir, n, seed=1, flags=True, uid=None, gid=None, domain="example
     flag_rng = random.Random(seed * 7919 + 1)
     uidlist = os.path.join(dir, "dovecot-uidlist")
     out = []
-    with _UidlistLock(dir, uid, gid):
+    with _UidlistLock(dir):
         header, lines = _read_uidlist(uidlist, seed)
         last = max([int(line.split(None, 1)[0]) for line in lines] or [0])
         first = max(int(header["N"]), last + 1, min_uid)
