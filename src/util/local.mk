@@ -9,5 +9,6 @@ src_libpostie_a_SOURCES += \
 	src/util/paths.c src/util/paths.h \
 	src/util/sanitize.c src/util/sanitize.h \
 	src/util/strutil.c src/util/strutil.h \
+	src/util/width.c src/util/width.h \
 	src/util/xalloc.c src/util/xalloc.h \
 	src/common.h
