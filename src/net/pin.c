@@ -13,7 +13,7 @@ int net_pin_parse(const char *s, unsigned char pin[NET_PIN_LEN])
 	s += strlen(PIN_PREFIX);
 	struct buf raw = BUF_INIT;
 	int r = -1;
-	if (*s && !strpbrk(s, " \t\r\n") && base64_decode(&raw, s, strlen(s)) == 0 &&
+	if (*s && !strpbrk(s, " \t\r\n") && base64_decode(&raw, s, strlen(s)) &&
 	    raw.len == NET_PIN_LEN) {
 		memcpy(pin, raw.data, NET_PIN_LEN);
 		r = 0;

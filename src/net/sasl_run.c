@@ -26,7 +26,7 @@ static int answer(mailstream *s, struct sasl_client *sc, const struct buf *text,
 	struct buf chal = BUF_INIT;
 	struct secret msg = SECRET_INIT;
 	int r;
-	if (base64_decode(&chal, text->data ? text->data : "", text->len) < 0 ||
+	if (!base64_decode(&chal, text->data ? text->data : "", text->len) ||
 	    sasl_respond(sc, chal.data, chal.len, &msg) < 0) {
 		*bad = true;
 		r = net_stream_write_line(s, "*", 1, _("authenticating to"), err);

@@ -37,7 +37,7 @@ void base64_encode(struct buf *out, const void *data, size_t len)
 	out->data[out->len] = '\0';
 }
 
-static int digit_value(char c)
+static int digit_value(unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -52,39 +52,34 @@ static int digit_value(char c)
 	return -1;
 }
 
-int base64_decode(struct buf *out, const char *s, size_t len)
+bool base64_decode(struct buf *out, const char *s, size_t len)
 {
+	bool clean = true;
 	unsigned acc = 0;
-	int bits = 0, pad = 0;
-	size_t ndigits = 0;
-	if (!out->data)
-		buf_add(out, "", 0);
+	int bits = 0, group = 0;
+	buf_grow(out, len / 4 * 3 + 3);
 	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-			continue;
-		if (c == '=') {
-			pad++;
+		unsigned char c = (unsigned char)s[i];
+		int v = digit_value(c);
+		if (v < 0) {
+			if (c == '=') {
+				acc = 0;
+				bits = 0;
+				group = 0;
+			} else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+				clean = false;
+			}
 			continue;
 		}
-		int v = digit_value(c);
-		if (v < 0 || pad)   /* data after padding is malformed */
-			return -1;
-		ndigits++;
 		acc = (acc << 6) | (unsigned)v;
 		bits += 6;
+		group = (group + 1) % 4;
 		if (bits >= 8) {
 			bits -= 8;
-			buf_addc(out, (char)(acc >> bits & 0xff));
+			buf_addc(out, (char)((acc >> bits) & 0xFF));
 		}
 	}
-	/* A lone digit in the last group carries no full byte; padding must
-	 * complete the group to four characters. */
-	if (ndigits % 4 == 1)
-		return -1;
-	if (pad && (ndigits + (size_t)pad) % 4 != 0)
-		return -1;
-	if (pad > 2)
-		return -1;
-	return 0;
+	if (group == 1)
+		clean = false;
+	return clean;
 }
