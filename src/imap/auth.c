@@ -18,16 +18,7 @@ static int auth_start(void *aux, const char *mech, const char *ir, struct err *e
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_error(s, r, _("authenticating to"), err);
 	snprintf(s->tag, sizeof s->tag, "%d", s->imap->imap_tag);
-	struct secret line = SECRET_INIT;
-	secret_add(&line, "AUTHENTICATE ", 13);
-	secret_add(&line, mech, strlen(mech));
-	if (ir) {
-		secret_add(&line, " ", 1);
-		secret_add(&line, ir, strlen(ir));
-	}
-	r = net_stream_write_line(s->imap->imap_stream, secret_str(&line), line.len,
-				  _("authenticating to"), err);
-	secret_release(&line);
+	r = sasl_write_command(s->imap->imap_stream, "AUTHENTICATE", mech, ir, err);
 	if (r < 0)
 		s->broken = true;
 	return r;
@@ -137,15 +128,13 @@ int imap_login(struct imap_session *s, struct err *err)
 	enum sasl_mech mech = SASL_PLAIN;
 	if (net_conn_check_secret_allowed(s->conn, err) < 0 || choose(s, &method, &mech, err) < 0)
 		return -1;
-	struct secret secret = SECRET_INIT;
-	bool token = method == M_SASL && sasl_mech_is_oauth(mech);
-	if (net_secret_get(s->ctx, &s->ep, token, &secret, err) < 0)
-		return -1;
 	free(s->login_method);
 	s->login_method = method == M_LOGIN ? xstrdup("LOGIN")
 					    : xasprintf("AUTHENTICATE %s", sasl_mech_name(mech));
-	net_ctx_status(s->ctx, _("logging in to %s as %s (%s)"), net_conn_peer(s->conn),
-		       s->ep.user, s->login_method);
+	struct secret secret = SECRET_INIT;
+	bool token = method == M_SASL && sasl_mech_is_oauth(mech);
+	if (net_login_begin(s->conn, token, s->login_method, &secret, err) < 0)
+		return -1;
 	int r;
 	if (method == M_LOGIN) {
 		r = login_command(s, &secret, err);

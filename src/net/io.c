@@ -75,6 +75,17 @@ int conn_wait(struct net_conn *c, short events)
 	}
 }
 
+/* After a failed recv/send: 1 to try again, or -1 with the failure recorded. */
+static int sock_failed(struct net_conn *c)
+{
+	if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+		return 1;
+	if (net_cancel_fired(c->cancel))
+		return fail_cancelled(c);
+	conn_fail(c, ERR_NET, "%s", strerror(errno));
+	return -1;
+}
+
 long conn_sock_read(struct net_conn *c, void *buf, size_t n)
 {
 	for (;;) {
@@ -89,12 +100,8 @@ long conn_sock_read(struct net_conn *c, void *buf, size_t n)
 			conn_fail(c, ERR_NET, _("the server closed the connection"));
 			return 0;
 		}
-		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-			continue;
-		if (net_cancel_fired(c->cancel))
-			return fail_cancelled(c);
-		conn_fail(c, ERR_NET, "%s", strerror(errno));
-		return -1;
+		if (sock_failed(c) < 0)
+			return -1;
 	}
 }
 
@@ -110,12 +117,8 @@ long conn_sock_write(struct net_conn *c, const void *buf, size_t n)
 			done += (size_t)r;
 			continue;
 		}
-		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-			continue;
-		if (net_cancel_fired(c->cancel))
-			return fail_cancelled(c);
-		conn_fail(c, ERR_NET, "%s", strerror(errno));
-		return -1;
+		if (sock_failed(c) < 0)
+			return -1;
 	}
 	return (long)n;
 }

@@ -12,11 +12,38 @@
 #include "util/err.h"
 #include "util/strutil.h"
 
+int net_login_begin(struct net_conn *conn, bool token, const char *method, struct secret *out,
+		    struct err *err)
+{
+	if (net_conn_check_secret_allowed(conn, err) < 0 ||
+	    net_secret_get(conn->ctx, &conn->ep, token, out, err) < 0)
+		return -1;
+	net_ctx_status(conn->ctx, _("logging in to %s as %s (%s)"), conn->peer, conn->ep.user,
+		       method);
+	return 0;
+}
+
 int net_login_failed(const struct net_conn *conn, const char *server_words, struct err *err)
 {
 	const char *words = server_words && *server_words ? server_words : _("(no reason given)");
 	return err_set(err, ERR_AUTH, _("login failed for %s at %s: %s"), conn->ep.user,
 		       conn->ep.host, words);
+}
+
+int sasl_write_command(mailstream *s, const char *verb, const char *mech, const char *ir,
+		       struct err *err)
+{
+	struct secret line = SECRET_INIT;
+	secret_add(&line, verb, strlen(verb));
+	secret_add(&line, " ", 1);
+	secret_add(&line, mech, strlen(mech));
+	if (ir) {
+		secret_add(&line, " ", 1);
+		secret_add(&line, ir, strlen(ir));
+	}
+	int r = net_stream_write_line(s, secret_str(&line), line.len, _("authenticating to"), err);
+	secret_release(&line);
+	return r;
 }
 
 /* Answers one base64 challenge (or cancels the exchange with "*"). */

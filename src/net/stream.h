@@ -62,12 +62,24 @@ struct sasl_framing {
 	void *aux;
 };
 
+/* Writes the line that starts a SASL exchange, "VERB MECH[ IR]"
+ * (AUTHENTICATE for IMAP, after the tag; AUTH for POP3 and SMTP), building it
+ * where the initial response is wiped afterwards. For sasl_framing.start. */
+int sasl_write_command(mailstream *s, const char *verb, const char *mech, const char *ir,
+		       struct err *err);
+
 /* Runs mech for user with secret (password or token) over s. Returns 0 when
  * the server accepted. When it refused, the error (ERR_AUTH) reads "login
  * failed for USER at HOST: <server's words>", with the error an OAuth server
  * gave in a challenge added. The client's lines are hidden in the trace. */
 int sasl_authenticate(mailstream *s, const struct sasl_framing *f, enum sasl_mech mech,
 		      const char *user, const struct secret *secret, struct err *err);
+
+/* The common start of every login, once the method is chosen: checks that
+ * a secret may be sent on conn, gets the password (or the OAuth token) into
+ * out and reports "logging in to HOST as USER (method)". */
+int net_login_begin(struct net_conn *conn, bool token, const char *method, struct secret *out,
+		    struct err *err);
 
 /* The same message for logins that do not go through SASL (IMAP LOGIN,
  * POP3 USER/PASS and APOP); returns -1. */

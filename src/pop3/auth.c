@@ -13,16 +13,7 @@ enum pop3_method { M_SASL, M_USER, M_APOP };
 static int auth_start(void *aux, const char *mech, const char *ir, struct err *err)
 {
 	struct pop3_session *s = aux;
-	struct secret line = SECRET_INIT;
-	secret_add(&line, "AUTH ", 5);
-	secret_add(&line, mech, strlen(mech));
-	if (ir) {
-		secret_add(&line, " ", 1);
-		secret_add(&line, ir, strlen(ir));
-	}
-	int r = net_stream_write_line(s->pop3->pop3_stream, secret_str(&line), line.len,
-				      _("authenticating to"), err);
-	secret_release(&line);
+	int r = sasl_write_command(s->pop3->pop3_stream, "AUTH", mech, ir, err);
 	if (r < 0)
 		s->broken = true;
 	return r;
@@ -164,15 +155,13 @@ int pop3_login(struct pop3_session *s, struct err *err)
 	enum sasl_mech mech = SASL_PLAIN;
 	if (net_conn_check_secret_allowed(s->conn, err) < 0 || choose(s, &method, &mech, err) < 0)
 		return -1;
-	struct secret secret = SECRET_INIT;
-	bool token = method == M_SASL && sasl_mech_is_oauth(mech);
-	if (net_secret_get(s->ctx, &s->ep, token, &secret, err) < 0)
-		return -1;
 	free(s->login_method);
 	s->login_method = method == M_SASL ? xasprintf("SASL %s", sasl_mech_name(mech))
 					   : xstrdup(method_name(method, mech));
-	net_ctx_status(s->ctx, _("logging in to %s as %s (%s)"), net_conn_peer(s->conn),
-		       s->ep.user, s->login_method);
+	struct secret secret = SECRET_INIT;
+	bool token = method == M_SASL && sasl_mech_is_oauth(mech);
+	if (net_login_begin(s->conn, token, s->login_method, &secret, err) < 0)
+		return -1;
 	int r;
 	if (method == M_USER) {
 		r = user_pass(s, &secret, err);

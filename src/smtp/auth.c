@@ -10,16 +10,7 @@
 static int auth_start(void *aux, const char *mech, const char *ir, struct err *err)
 {
 	struct smtp_session *s = aux;
-	struct secret line = SECRET_INIT;
-	secret_add(&line, "AUTH ", 5);
-	secret_add(&line, mech, strlen(mech));
-	if (ir) {
-		secret_add(&line, " ", 1);
-		secret_add(&line, ir, strlen(ir));
-	}
-	int r = net_stream_write_line(s->smtp->stream, secret_str(&line), line.len,
-				      _("authenticating to"), err);
-	secret_release(&line);
+	int r = sasl_write_command(s->smtp->stream, "AUTH", mech, ir, err);
 	if (r < 0)
 		s->broken = true;
 	return r;
@@ -111,13 +102,11 @@ int smtp_login(struct smtp_session *s, struct err *err)
 	enum sasl_mech mech = SASL_PLAIN;
 	if (net_conn_check_secret_allowed(s->conn, err) < 0 || choose(s, &mech, err) < 0)
 		return -1;
-	struct secret secret = SECRET_INIT;
-	if (net_secret_get(s->ctx, &s->ep, sasl_mech_is_oauth(mech), &secret, err) < 0)
-		return -1;
 	free(s->login_method);
 	s->login_method = xasprintf("AUTH %s", sasl_mech_name(mech));
-	net_ctx_status(s->ctx, _("logging in to %s as %s (%s)"), net_conn_peer(s->conn),
-		       s->ep.user, s->login_method);
+	struct secret secret = SECRET_INIT;
+	if (net_login_begin(s->conn, sasl_mech_is_oauth(mech), s->login_method, &secret, err) < 0)
+		return -1;
 	struct sasl_framing f = {
 		.start = auth_start, .reply = auth_reply, .aux = s,
 		.initial_response = true,       /* RFC 4954 */

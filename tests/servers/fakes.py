@@ -129,9 +129,19 @@ class FakeServer:
             self.auth.append(msg)
         return ("auth=Bearer %s\x01" % self.token) in msg
 
-    @staticmethod
-    def _error_challenge():
-        return base64.b64encode(json.dumps(OAUTH_ERROR).encode()).decode()
+    def _oauth(self, c, args, challenge, ok, fail):
+        """One OAuth exchange: the initial response (or the answer to an empty
+        challenge), then success, or the JSON error challenge and failure."""
+        ir = args.partition(" ")[2]
+        if not ir:
+            c.send(challenge % "")
+            ir = c.line() or ""
+        if self._check_oauth(ir):
+            c.send(ok)
+            return
+        c.send(challenge % base64.b64encode(json.dumps(OAUTH_ERROR).encode()).decode())
+        c.line()
+        c.send(fail)
 
     # -- IMAP -------------------------------------------------------------------
 
@@ -160,16 +170,8 @@ class FakeServer:
                     return
                 c.send("%s BAD STARTTLS not available\r\n" % tag)
             elif cmd == "AUTHENTICATE" and self.kind == "oauth":
-                mech, _, ir = args.partition(" ")
-                if not ir:
-                    c.send("+ \r\n")
-                    ir = c.line() or ""
-                if self._check_oauth(ir):
-                    c.send("%s OK [CAPABILITY IMAP4rev1 IDLE] logged in\r\n" % tag)
-                else:
-                    c.send("+ %s\r\n" % self._error_challenge())
-                    c.line()
-                    c.send("%s NO [AUTHENTICATIONFAILED] invalid token\r\n" % tag)
+                self._oauth(c, args, "+ %s\r\n", "%s OK [CAPABILITY IMAP4rev1 IDLE] logged in\r\n"
+                            % tag, "%s NO [AUTHENTICATIONFAILED] invalid token\r\n" % tag)
             elif cmd == "LOGOUT":
                 c.send("* BYE bye\r\n%s OK done\r\n" % tag)
                 return
@@ -196,16 +198,8 @@ class FakeServer:
                     return
                 c.send("-ERR STLS not available\r\n")
             elif cmd == "AUTH" and self.kind == "oauth":
-                mech, _, ir = args.partition(" ")
-                if not ir:
-                    c.send("+ \r\n")
-                    ir = c.line() or ""
-                if self._check_oauth(ir):
-                    c.send("+OK logged in\r\n")
-                else:
-                    c.send("+ %s\r\n" % self._error_challenge())
-                    c.line()
-                    c.send("-ERR [AUTH] invalid token\r\n")
+                self._oauth(c, args, "+ %s\r\n", "+OK logged in\r\n",
+                            "-ERR [AUTH] invalid token\r\n")
             elif cmd == "STAT":
                 c.send("+OK 0 0\r\n")
             elif cmd == "QUIT":
@@ -236,16 +230,8 @@ class FakeServer:
                     return
                 c.send("502 5.5.1 STARTTLS not available\r\n")
             elif cmd == "AUTH" and self.kind == "oauth":
-                mech, _, ir = args.partition(" ")
-                if not ir:
-                    c.send("334 \r\n")
-                    ir = c.line() or ""
-                if self._check_oauth(ir):
-                    c.send("235 2.7.0 accepted\r\n")
-                else:
-                    c.send("334 %s\r\n" % self._error_challenge())
-                    c.line()
-                    c.send("535 5.7.8 invalid token\r\n")
+                self._oauth(c, args, "334 %s\r\n", "235 2.7.0 accepted\r\n",
+                            "535 5.7.8 invalid token\r\n")
             elif cmd == "QUIT":
                 c.send("221 bye\r\n")
                 return

@@ -11,6 +11,19 @@
 #include "util/paths.h"
 #include "util/sanitize.h"
 
+void cli_print(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *safe = sanitize_dup(msg, SANITIZE_KEEP_NEWLINE | SANITIZE_KEEP_TAB);
+	fputs(safe, out);
+	fflush(out);
+	free(safe);
+	free(msg);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;

@@ -11,6 +11,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 struct conf;
 struct account_conf;
@@ -68,6 +69,9 @@ struct net_ctx *cli_net(struct cli *cli);
 /* Parses an --accept-cert value ("once", "always"); -1 if it is neither. */
 int cli_parse_accept_cert(const char *s, enum cli_accept_cert *out);
 
+/* printf to out with the text made safe for the terminal (it may quote a
+ * server or a message). */
+void cli_print(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "postie: MESSAGE" to stderr, sanitized for the terminal. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints an error's message and maps its kind to an exit status. */

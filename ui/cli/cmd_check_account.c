@@ -11,22 +11,6 @@
 #include "pop3/pop3.h"
 #include "smtp/smtp.h"
 #include "util/err.h"
-#include "util/sanitize.h"
-
-/* printf with the text made terminal-safe (it quotes servers). */
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void out(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *safe = sanitize_dup(msg, SANITIZE_KEEP_NEWLINE);
-	fputs(safe, stdout);
-	fflush(stdout);
-	free(safe);
-	free(msg);
-}
 
 static const char *trust_text(const struct account_conf *a, enum net_trust t)
 {
@@ -51,17 +35,18 @@ static void report_conn(const struct account_conf *a, const struct net_conn *c)
 {
 	const struct net_tls_info *t = net_conn_tls_info(c);
 	if (!t) {
-		out(_("  NOT ENCRYPTED (tls = none)\n"));
+		cli_print(stdout, _("  NOT ENCRYPTED (tls = none)\n"));
 		return;
 	}
-	out(_("  TLS: %s, %s%s\n"), t->version, t->cipher, t->resumed ? _(" (resumed)") : "");
-	out(_("  certificate: %s\n"), t->subject);
-	out(_("    issuer:    %s\n"), t->issuer);
-	out(_("    for:       %s\n"), t->names);
-	out(_("    expires:   %s\n"), net_format_time(t->not_after));
-	out(_("    SHA-256:   %s\n"), t->fingerprint);
-	out(_("    key:       %s\n"), t->pin);
-	out(_("    trust:     %s\n"), trust_text(a, t->trust));
+	cli_print(stdout, _("  TLS: %s, %s%s\n"), t->version, t->cipher,
+		  t->resumed ? _(" (resumed)") : "");
+	cli_print(stdout, _("  certificate: %s\n"), t->subject);
+	cli_print(stdout, _("    issuer:    %s\n"), t->issuer);
+	cli_print(stdout, _("    for:       %s\n"), t->names);
+	cli_print(stdout, _("    expires:   %s\n"), net_format_time(t->not_after));
+	cli_print(stdout, _("    SHA-256:   %s\n"), t->fingerprint);
+	cli_print(stdout, _("    key:       %s\n"), t->pin);
+	cli_print(stdout, _("    trust:     %s\n"), trust_text(a, t->trust));
 }
 
 static int check_imap(struct cli *cli, const struct account_conf *a, struct err *err)
@@ -70,11 +55,11 @@ static int check_imap(struct cli *cli, const struct account_conf *a, struct err 
 	if (imap_session_open(a, cli->net, NULL, &s, err) < 0)
 		return -1;
 	report_conn(a, imap_session_conn(s));
-	out(_("  logged in as %s (%s)\n"), a->user, imap_session_login_method(s));
-	out(_("  capabilities: %s\n"), imap_session_capabilities(s));
+	cli_print(stdout, _("  logged in as %s (%s)\n"), a->user, imap_session_login_method(s));
+	cli_print(stdout, _("  capabilities: %s\n"), imap_session_capabilities(s));
 	int r = imap_session_noop(s, err);
 	if (r == 0)
-		out(_("  NOOP: ok\n"));
+		cli_print(stdout, _("  NOOP: ok\n"));
 	imap_session_close(&s);
 	return r;
 }
@@ -85,13 +70,13 @@ static int check_pop3(struct cli *cli, const struct account_conf *a, struct err 
 	if (pop3_session_open(a, cli->net, NULL, &s, err) < 0)
 		return -1;
 	report_conn(a, pop3_session_conn(s));
-	out(_("  logged in as %s (%s)\n"), a->user, pop3_session_login_method(s));
-	out(_("  capabilities: %s\n"), pop3_session_capabilities(s));
+	cli_print(stdout, _("  logged in as %s (%s)\n"), a->user, pop3_session_login_method(s));
+	cli_print(stdout, _("  capabilities: %s\n"), pop3_session_capabilities(s));
 	unsigned count;
 	size_t size;
 	int r = pop3_session_stat(s, &count, &size, err);
 	if (r == 0)
-		out(ngettext("  STAT: %u message, %zu bytes\n", "  STAT: %u messages, %zu bytes\n",
+		cli_print(stdout, ngettext("  STAT: %u message, %zu bytes\n", "  STAT: %u messages, %zu bytes\n",
 			     count), count, size);
 	pop3_session_close(&s);
 	return r;
@@ -103,11 +88,11 @@ static int check_smtp(struct cli *cli, const struct account_conf *a, struct err 
 	if (smtp_session_open(a, cli->net, NULL, &s, err) < 0)
 		return -1;
 	report_conn(a, smtp_session_conn(s));
-	out(_("  logged in as %s (%s)\n"), account_smtp_user(a), smtp_session_login_method(s));
-	out(_("  extensions: %s\n"), smtp_session_extensions(s));
+	cli_print(stdout, _("  logged in as %s (%s)\n"), account_smtp_user(a), smtp_session_login_method(s));
+	cli_print(stdout, _("  extensions: %s\n"), smtp_session_extensions(s));
 	int r = smtp_session_noop(s, err);
 	if (r == 0)
-		out(_("  NOOP: ok\n"));
+		cli_print(stdout, _("  NOOP: ok\n"));
 	smtp_session_close(&s);
 	return r;
 }
@@ -118,11 +103,11 @@ static int run_check(struct cli *cli, const struct account_conf *a, bool smtp)
 	struct err err = ERR_INIT;
 	int r;
 	if (smtp) {
-		out(_("%s: sending through %s:%d (%s)\n"), a->account, a->smtp_host,
+		cli_print(stdout, _("%s: sending through %s:%d (%s)\n"), a->account, a->smtp_host,
 		    account_smtp_port(a), conf_tls_name(a->smtp_tls));
 		r = check_smtp(cli, a, &err);
 	} else {
-		out(_("%s: reading from %s %s:%d (%s)\n"), a->account,
+		cli_print(stdout, _("%s: reading from %s %s:%d (%s)\n"), a->account,
 		    conf_protocol_name(a->protocol), a->host, account_port(a), conf_tls_name(a->tls));
 		r = a->protocol == PROTO_IMAP ? check_imap(cli, a, &err) : check_pop3(cli, a, &err);
 	}
@@ -169,9 +154,9 @@ int cmd_check_account(struct cli *cli, int argc, char **argv)
 		if (s2 > status)
 			status = s2;
 	} else {
-		out(_("%s: no smtp_host, so this account cannot send mail\n"), a->account);
+		cli_print(stdout, _("%s: no smtp_host, so this account cannot send mail\n"), a->account);
 	}
 	if (status == EXIT_OK)
-		out(_("%s: all checks passed\n"), a->account);
+		cli_print(stdout, _("%s: all checks passed\n"), a->account);
 	return status;
 }

@@ -3,7 +3,6 @@
 #include "common.h"
 
 #include <fcntl.h>
-#include <stdarg.h>
 #include <signal.h>
 #include <termios.h>
 #include <unistd.h>
@@ -26,49 +25,35 @@ int cli_parse_accept_cert(const char *s, enum cli_accept_cert *out)
 	return 0;
 }
 
-/* Prints to stderr with server-supplied text made safe. */
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *safe = sanitize_dup(msg, SANITIZE_KEEP_NEWLINE);
-	fputs(safe, stderr);
-	free(safe);
-	free(msg);
-}
-
 static void show_cert(const struct net_tls_info *c)
 {
-	say(_("  subject:  %s\n"), c->subject);
-	say(_("  issuer:   %s\n"), c->issuer);
-	say(_("  for:      %s\n"), c->names);
-	say(_("  valid:    %s"), net_format_time(c->not_before));
-	say(_(" to %s\n"), net_format_time(c->not_after));
-	say(_("  SHA-256:  %s\n"), c->fingerprint);
-	say(_("  key:      %s\n"), c->pin);
+	cli_print(stderr, _("  subject:  %s\n"), c->subject);
+	cli_print(stderr, _("  issuer:   %s\n"), c->issuer);
+	cli_print(stderr, _("  for:      %s\n"), c->names);
+	cli_print(stderr, _("  valid:    %s"), net_format_time(c->not_before));
+	cli_print(stderr, _(" to %s\n"), net_format_time(c->not_after));
+	cli_print(stderr, _("  SHA-256:  %s\n"), c->fingerprint);
+	cli_print(stderr, _("  key:      %s\n"), c->pin);
 }
 
 static enum net_cert_decision cert_decide(void *aux, const struct net_cert_problem *p)
 {
 	struct cli *cli = aux;
-	say(_("postie: the certificate of %s:%d (%s) is not trusted: %s\n"), p->host, p->port,
+	cli_print(stderr, _("postie: the certificate of %s:%d (%s) is not trusted: %s\n"), p->host, p->port,
 	    net_service_name(p->service), p->reason);
 	show_cert(p->cert);
 	switch (cli->accept_cert) {
 	case CLI_CERT_ONCE:
-		say(_("postie: accepting it for this connection only (--accept-cert=once)\n"));
+		cli_print(stderr, _("postie: accepting it for this connection only (--accept-cert=once)\n"));
 		return NET_CERT_ACCEPT_ONCE;
 	case CLI_CERT_ALWAYS:
-		say(_("postie: accepting it and keeping its key in %s (--accept-cert=always)\n"),
+		cli_print(stderr, _("postie: accepting it and keeping its key in %s (--accept-cert=always)\n"),
 		    p->known_servers_path);
 		return NET_CERT_ACCEPT_ALWAYS;
 	case CLI_CERT_REFUSE:
 		break;
 	}
-	say(_("Check the SHA-256 fingerprint above with the server's administrator. If it is "
+	cli_print(stderr, _("Check the SHA-256 fingerprint above with the server's administrator. If it is "
 	      "right, accept the certificate with\n"
 	      "  postie check-account -a %s --accept-cert=once    (for this connection only)\n"
 	      "  postie check-account -a %s --accept-cert=always  (and remember its key)\n"),
@@ -157,10 +142,7 @@ static void status(void *aux, const char *text)
 	struct cli *cli = aux;
 	if (!cli->show_steps)
 		return;
-	char *safe = sanitize_dup(text, 0);
-	printf("  %s\n", safe);
-	fflush(stdout);
-	free(safe);
+	cli_print(stdout, "  %s\n", text);
 }
 
 struct net_ctx *cli_net(struct cli *cli)
