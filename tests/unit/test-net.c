@@ -4,6 +4,7 @@
 #include "common.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -513,6 +514,85 @@ static void test_timeout_and_cancel(void)
 	net_ctx_free(&ctx);
 }
 
+/* Every address in order: ::1 refuses (nothing listens there), 127.0.0.1
+ * on the same port answers. */
+static void test_address_list(void)
+{
+	int port;
+	int lfd = silent_listener(&port);
+	struct err err = ERR_INIT;
+	struct net_options opt = { .data_dir = tap_tmpdir() };
+	struct net_ctx *ctx;
+	net_ctx_new(&opt, &ctx, &err);
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct addrinfo ai4 = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM,
+				.ai_addr = (struct sockaddr *)&a4, .ai_addrlen = sizeof a4 };
+	struct addrinfo ai6 = { .ai_family = AF_INET6, .ai_socktype = SOCK_STREAM,
+				.ai_addr = (struct sockaddr *)&a6, .ai_addrlen = sizeof a6,
+				.ai_next = &ai4 };
+	struct net_conn *c = xcalloc(1, sizeof *c);
+	c->ctx = ctx;
+	c->ep = (struct net_endpoint){ .host = "multi.example", .port = port, .timeout = 5 };
+	c->fd = -1;
+	c->refs = 1;
+	c->peer = xasprintf("multi.example:%d", port);
+	ok(tcp_connect_list(c, &ai6, &err) == 0, "an IPv6 address that refuses, then IPv4: connects");
+	ok(c->address && strncmp(c->address, "127.0.0.1 port", 14) == 0,
+	   "through the second address (%s)", c->address ? c->address : "none");
+	ok(net_conn_failure_kind(c) == ERR_NONE, "the first address's failure is forgotten");
+	net_conn_close(c);
+	close(lfd);
+	ok(tcp_connect_list(c, &ai6, &err) < 0, "both refuse: fails");
+	ok(strstr(err_msg(&err), "::1: Connection refused; 127.0.0.1: Connection refused") != NULL,
+	   "the error lists each address and why: %s", err_msg(&err));
+	err_clear(&err);
+	net_conn_free(&c);
+	net_ctx_free(&ctx);
+}
+
+/* The wait IMAP IDLE uses: data, timeout, a wake-up descriptor, cancel. */
+static void test_wait_readable(void)
+{
+	int port;
+	int lfd = silent_listener(&port);
+	struct err err = ERR_INIT;
+	struct net_options opt = { .data_dir = tap_tmpdir() };
+	struct net_ctx *ctx;
+	net_ctx_new(&opt, &ctx, &err);
+	struct net_endpoint ep = {
+		.service = NET_SERVICE_IMAP, .account = "t", .conf_path = "t.conf",
+		.host = "127.0.0.1", .port = port, .tls = NET_TLS_NONE, .timeout = 5, .user = "u",
+	};
+	struct net_cancel *cancel = net_cancel_new();
+	struct net_conn *c;
+	ok(net_connect(ctx, &ep, cancel, &c, &err) == 0, "connect for waiting");
+	int server = accept(lfd, NULL, NULL);
+	int wake[2];
+	ok(pipe(wake) == 0, "a wake-up pipe");
+	is_int(net_conn_wait_readable(c, 100, wake[0]), 0, "nothing happens: timeout");
+	ssize_t w = write(wake[1], "x", 1);
+	is_int(net_conn_wait_readable(c, 5000, wake[0]), 2, "the wake-up descriptor wins (%zd)", w);
+	char x;
+	w = read(wake[0], &x, 1);
+	w = write(server, "* 3 EXISTS\r\n", 12);
+	is_int(net_conn_wait_readable(c, 5000, wake[0]), 1, "data from the server: readable");
+	char buf[64];
+	ok(net_conn_read(c, buf, sizeof buf) == 12, "and it reads");
+	net_cancel_fire(cancel);
+	is_int(net_conn_wait_readable(c, 5000, -1), -1, "a fired cancel ends the wait");
+	is_int(net_conn_failure_kind(c), ERR_CANCELLED, "as cancelled");
+	net_conn_free(&c);
+	close(server);
+	close(wake[0]);
+	close(wake[1]);
+	close(lfd);
+	net_cancel_free(&cancel);
+	net_ctx_free(&ctx);
+}
+
 int main(void)
 {
 	test_base64();
@@ -525,5 +605,7 @@ int main(void)
 	test_secret_command();
 	test_secret_sources();
 	test_timeout_and_cancel();
+	test_address_list();
+	test_wait_readable();
 	return tap_done();
 }
