@@ -38,7 +38,8 @@ struct account_conf {
 	char *password_command;
 	char *password;         /* discouraged; only from a file nobody else can read */
 	char *oauth_token_command;
-	char *auth;             /* preferred mechanism, NULL: best the server offers */
+	char *auth;             /* preferred mechanism, NULL: best the server offers;
+				 * plain, login, user, apop, xoauth2 or oauthbearer */
 	char *ca_file;
 	char *tls_pin;          /* "sha256:BASE64" of the server's public key */
 	bool allow_plaintext_password;

@@ -48,7 +48,6 @@ char *msg_param_raw(const char *s, size_t len, const char *name);
 
 /* ---- transfer encodings (transfer.c) ---- */
 
-bool msg_base64_decode(const char *s, size_t len, struct buf *out);
 
 /* ---- guards for libetpan (scan.c) ---- */
 

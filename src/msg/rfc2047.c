@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include "msg/msg-private.h"
+#include "util/base64.h"
 #include "util/buf.h"
 
 #define MAX_CHARSET 63
@@ -141,7 +142,7 @@ static void decode_words(const char *s, size_t len, struct buf *out)
 			memcpy(p.charset, w.charset, sizeof p.charset);
 		}
 		if (w.enc == 'B')
-			msg_base64_decode(w.text, w.text_len, &p.bytes);
+			base64_decode(&p.bytes, w.text, w.text_len);
 		else
 			decode_q(w.text, w.text_len, &p.bytes);
 		i = lit = w.end;

@@ -3,6 +3,7 @@
 #include "common.h"
 
 #include "msg/msg-private.h"
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/strutil.h"
 
@@ -25,55 +26,6 @@ enum msg_encoding msg_encoding_parse(const char *value, size_t len)
 		if (strlen(names[i].name) == n && str_ncasecmp(value, names[i].name, n) == 0)
 			return names[i].enc;
 	return MSG_ENC_UNKNOWN;
-}
-
-static int b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-bool msg_base64_decode(const char *s, size_t len, struct buf *out)
-{
-	bool clean = true;
-	unsigned acc = 0;
-	int bits = 0, group = 0;
-	buf_grow(out, len / 4 * 3 + 3);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		int v = b64val(c);
-		if (v < 0) {
-			if (c == '=') {
-				/* Padding ends a group; another may follow (concatenated parts). */
-				acc = 0;
-				bits = 0;
-				group = 0;
-			} else if (!msg_is_space((char)c)) {
-				clean = false;
-			}
-			continue;
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		group = (group + 1) % 4;
-		if (bits >= 8) {
-			bits -= 8;
-			buf_addc(out, (char)((acc >> bits) & 0xFF));
-		}
-	}
-	/* A lone character of a group carries no whole byte. */
-	if (group == 1)
-		clean = false;
-	return clean;
 }
 
 static int hexval(char c)
@@ -128,7 +80,7 @@ bool msg_transfer_decode(enum msg_encoding enc, const char *s, size_t len, struc
 {
 	switch (enc) {
 	case MSG_ENC_BASE64:
-		return msg_base64_decode(s, len, out);
+		return base64_decode(out, s, len);
 	case MSG_ENC_QP:
 		return qp_decode(s, len, out);
 	default:

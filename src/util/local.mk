@@ -1,6 +1,7 @@
 ## util: allocation, buffers, errors, paths, terminal-safe text.
 src_libpostie_a_SOURCES += \
 	src/util/array.h \
+	src/util/base64.c src/util/base64.h \
 	src/util/buf.c src/util/buf.h \
 	src/util/err.c src/util/err.h \
 	src/util/i18n.h \

@@ -4,3 +4,11 @@ SCRIPT_TESTS += \
 	tests/integration/test_check_config.py \
 	tests/integration/test_rig.py \
 	tests/integration/test_demo.py
+
+## Connections, certificates and logins (src/net and the protocol sessions).
+SCRIPT_TESTS += \
+	tests/integration/test_net_certs.py \
+	tests/integration/test_net_faults.py \
+	tests/integration/test_net_login.py \
+	tests/integration/test_net_oauth.py
+EXTRA_DIST += tests/lib/nettest.py tests/servers/fakes.py

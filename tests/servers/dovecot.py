@@ -193,6 +193,12 @@ submission_max_mail_size = 50M
         if self._own_base:
             state.add_tmpdir(self.base_dir)
         self.write_config()
+        # A master.pid left by a killed master would stop this one if its PID
+        # has been reused meanwhile ("Dovecot is already running").
+        try:
+            os.unlink(os.path.join(self.base_dir, "master.pid"))
+        except FileNotFoundError:
+            pass
         self.proc = procs.spawn([DOVECOT, "-F", "-c", self.conf],
                                 os.path.join(self.dir, "master.out"))
         state.add_group("dovecot-" + self.name, self.proc.pid)
@@ -200,8 +206,10 @@ submission_max_mail_size = 50M
         pending = set(self.ports.values())
         while pending or (self.lmtp and not os.path.exists(self.lmtp_socket)):
             if self.proc.poll() is not None:
+                code = self.proc.returncode
+                self.stop(state)  # whatever it forked before it gave up
                 raise RuntimeError("dovecot %s exited with %s:\n%s" % (
-                    self.name, self.proc.returncode, self.log_tail()))
+                    self.name, code, self.log_tail()))
             if time.monotonic() > deadline:
                 self.stop(state)
                 raise RuntimeError("dovecot %s did not open its ports within %ds:\n%s" % (

@@ -160,13 +160,12 @@ class Rig:
         atexit.register(self.stop)
         _install_signal_handlers()
         try:
-            self.ports = dict(zip(ENDPOINTS, free_ports(len(ENDPOINTS))))
             # The sink needs Dovecot's LMTP socket path, Dovecot the sink's port.
-            self._dovecot = self._make_dovecot("main", "good", self.ports, lmtp=True)
+            self._dovecot = self._make_dovecot("main", "good", lmtp=True)
             self.lmtp_socket = self._dovecot.lmtp_socket
             self._start_sink()
             self._dovecot.relay_port = self.sink_port
-            self._dovecot.start(self._state)
+            self.ports = self._start_on_free_ports(self._dovecot)
             self._state.update(description=self.describe())
         except BaseException:
             self.stop()
@@ -232,17 +231,27 @@ class Rig:
         if kind not in BAD_KINDS:
             raise KeyError("no bad certificate kind %r (have %s)" % (kind, ", ".join(BAD_KINDS)))
         if kind not in self._bad:
-            ports = dict(zip(ENDPOINTS, free_ports(len(ENDPOINTS))))
-            inst = self._make_dovecot(kind, kind, ports, lmtp=False)
+            inst = self._make_dovecot(kind, kind, lmtp=False)
             self._bad[kind] = inst
-            inst.start(self._state)
-            dict.__setitem__(self.bad_ports, kind, ports)
+            dict.__setitem__(self.bad_ports, kind, self._start_on_free_ports(inst))
         return self.bad_ports[kind]
 
-    def _make_dovecot(self, name, cert_kind, ports, lmtp):
+    def _make_dovecot(self, name, cert_kind, lmtp):
         return Dovecot(self.dir, self.tag, name, self._certs, cert_kind, self.users_file,
-                       self.mail_root, ports, self.sink_port, self.mail_uid, self.mail_gid,
+                       self.mail_root, {}, self.sink_port, self.mail_uid, self.mail_gid,
                        self.domain, lmtp=lmtp)
+
+    def _start_on_free_ports(self, inst, attempts=3):
+        """Starts inst on six free ports; picks again if another process took
+        one between the pick and Dovecot's bind (parallel test runs)."""
+        for attempt in range(attempts):
+            inst.ports = dict(zip(ENDPOINTS, free_ports(len(ENDPOINTS))))
+            try:
+                inst.start(self._state)
+                return inst.ports
+            except RuntimeError as e:
+                if "in use" not in str(e) or attempt + 1 == attempts:
+                    raise
 
     def _write_users(self):
         self.users_file = os.path.join(self.dir, "users")

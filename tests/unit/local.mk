@@ -8,3 +8,6 @@ tests_unit_test_conf_LDADD = $(TEST_LDADD)
 
 UNIT_TESTS += tests/unit/test-msg-header
 tests_unit_test_msg_header_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-net
+tests_unit_test_net_LDADD = $(TEST_LDADD)

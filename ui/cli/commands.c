@@ -10,6 +10,20 @@ const struct cli_command cli_commands[] = {
 	     "FILE:LINE: message. Exits 0 and prints one line per account when all is well,\n"
 	     "2 when there is a problem.\n"),
 	  cmd_check_config },
+	{ "check-account", N_("[--accept-cert=once|always]"),
+	  N_("Connect to the account's servers, log in and report each step."),
+	  N_("Connects to the account's IMAP or POP3 server and to its SMTP server,\n"
+	     "logs in, runs a harmless command and prints each step with the TLS details\n"
+	     "(protocol, cipher, certificate subject, issuer, expiry, fingerprint).\n\n"
+	     "Options:\n"
+	     "  --accept-cert=once    accept a certificate that fails verification for this\n"
+	     "                        run only (check its fingerprint first)\n"
+	     "  --accept-cert=always  accept it and keep its key in DATA_DIR/known_servers,\n"
+	     "                        so later connections trust it without asking\n\n"
+	     "A key kept that way which later changes is refused, never accepted silently.\n"
+	     "Exits 0 when every check passed, 1 when one failed, 2 on a usage or\n"
+	     "configuration error.\n"),
+	  cmd_check_account },
 	{ "help", N_("[COMMAND]"), N_("Show help for postie or for one command."), NULL, cmd_help },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
