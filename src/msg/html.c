@@ -92,7 +92,7 @@ static void start_line(struct html *h)
 	h->prefix_len = h->line.len;
 	h->indent = 0;
 	if (h->n_lists) {
-		unsigned depth = h->n_lists - 1;
+		unsigned depth = (h->n_lists < MAX_LISTS ? h->n_lists : MAX_LISTS) - 1;
 		for (unsigned k = 0; k < depth * 2; k++)
 			buf_addc(&h->line, ' ');
 		h->indent = depth * 2;
@@ -275,7 +275,7 @@ static void list_item(struct html *h)
 		h->marker = xstrdup("* ");
 		return;
 	}
-	struct list_level *l = &h->lists[h->n_lists - 1];
+	struct list_level *l = &h->lists[(h->n_lists < MAX_LISTS ? h->n_lists : MAX_LISTS) - 1];
 	h->marker = l->ordered ? xasprintf("%u. ", ++l->n) : xstrdup("* ");
 }
 
@@ -299,7 +299,8 @@ static void open_tag(struct html *h, const struct tag *t)
 			blank_line(h);
 	} else if (is(t, "blockquote")) {
 		flush(h);
-		h->need_blank = true;
+		blank_line(h);  /* at the outer level */
+		h->need_blank = false;
 		h->quote++;
 	} else if (is(t, "pre")) {
 		flush(h);

@@ -46,6 +46,16 @@ static char *decoded_field(const struct msg_hfields *h, const char *name)
 	return v;
 }
 
+/* The Subject in part p's header block, decoded, or NULL. */
+static char *subject_of(const struct msg *m, const struct msg_part *p)
+{
+	struct msg_hfields h = ARRAY_INIT;
+	msg_headers_split(m->raw + p->head_off, p->head_len, &h);
+	char *s = decoded_field(&h, "subject");
+	ARRAY_RELEASE(&h);
+	return s;
+}
+
 static size_t decoded_size(const struct msg *m, const struct msg_part *p)
 {
 	if (p->encoding != MSG_ENC_BASE64 && p->encoding != MSG_ENC_QP)
@@ -143,9 +153,19 @@ static void walk_children(struct walk *w, const struct mailmime *mm, size_t self
 		const struct mailmime *c = mm->mm_data.mm_message.mm_msg_mime;
 		size_t off, len;
 		body_range(w, c, &off, &len);
-		const struct msg_part *me = &w->m->parts.v[self];
-		size_t start = self == 0 ? 0 : me->body_off;
+		struct msg_part *me = &w->m->parts.v[self];
+		/* Without MIME headers of its own (in a digest), libetpan starts
+		 * the part's body after the embedded headers. */
+		size_t start = self == 0 ? 0 : me->body_off < off ? me->body_off : me->head_off;
+		if (self > 0 && start <= off && off + len <= w->m->len) {
+			me->body_off = start;   /* the whole embedded message */
+			me->body_len = off + len - start;
+		}
+		size_t child = w->m->parts.n;
 		walk_node(w, c, (int)self, depth + 1, start, off, "text/plain");
+		struct msg_part *me2 = &w->m->parts.v[self];
+		if (self > 0 && !me2->filename && !me2->description)
+			me2->description = subject_of(w->m, &w->m->parts.v[child]);
 	}
 }
 
@@ -188,8 +208,10 @@ static void number_parts(struct msg *m)
 	for (size_t i = 0; i < m->parts.n; i++) {
 		struct msg_part *p = &m->parts.v[i];
 		p->size = decoded_size(m, p);
-		if (i > 0 && !p->container)
+		if (i > 0 && !p->container) {
 			p->number = ++n;
+			ARRAY_PUSH(&m->attachments, i);
+		}
 	}
 }
 
@@ -216,7 +238,7 @@ struct msg *msg_parse(const char *data, size_t len)
 		if (m->parts.n > 1)
 			m->parts.v[0].head_len = m->parts.v[1].head_len;
 	} else {
-		m->state = MSG_STATE_UNPARSED;
+		m->state = len ? MSG_STATE_UNPARSED : MSG_STATE_OK;
 		fallback_tree(m, false);
 	}
 	free(copy);
@@ -240,6 +262,7 @@ void msg_free(struct msg **mp)
 		free(p->description);
 	}
 	ARRAY_RELEASE(&m->parts);
+	ARRAY_RELEASE(&m->attachments);
 	msg_doc_free(&m->doc);
 	free(m->doc_key);
 	free(m->raw);
@@ -265,19 +288,12 @@ const struct msg_part *msg_part(const struct msg *m, size_t i)
 
 size_t msg_attachment_count(const struct msg *m)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < m->parts.n; i++)
-		if (m->parts.v[i].number)
-			n++;
-	return n;
+	return m->attachments.n;
 }
 
 const struct msg_part *msg_attachment(const struct msg *m, size_t n)
 {
-	for (size_t i = 0; i < m->parts.n && n; i++)
-		if (m->parts.v[i].number == n)
-			return &m->parts.v[i];
-	return NULL;
+	return n >= 1 && n <= m->attachments.n ? &m->parts.v[m->attachments.v[n - 1]] : NULL;
 }
 
 bool msg_part_decode(const struct msg *m, const struct msg_part *p, struct buf *out)

@@ -145,13 +145,15 @@ int msg_temp_file(const char *name, const char *data, size_t len, char **path_r,
 /* Removes such a file and its directory. */
 void msg_temp_remove(const char *path);
 
-/* "12 bytes", "3.4 KiB": a new string. */
-char *msg_size_text(size_t n);
 
 struct msg {
 	char *raw;
 	size_t len;
 	struct msg_parts parts;
+	struct {
+		size_t *v;      /* attachment number n is part v[n - 1] */
+		size_t n, cap;
+	} attachments;
 	enum msg_state state;
 	struct msg_doc *doc;    /* the last rendering's document, for re-layout */
 	char *doc_key;          /* the options it was made with */

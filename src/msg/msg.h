@@ -215,6 +215,8 @@ const struct msg_part *msg_part(const struct msg *m, size_t i);
 size_t msg_attachment_count(const struct msg *m);
 const struct msg_part *msg_attachment(const struct msg *m, size_t n);
 
+/* A size for people: "12 bytes", "3.4 KiB", "1.2 MiB". A new string. */
+char *msg_size_text(size_t n);
 /* Appends the part's body with the transfer encoding undone (not
  * charset-converted). Returns false when the encoding was damaged. */
 bool msg_part_decode(const struct msg *m, const struct msg_part *p, struct buf *out);

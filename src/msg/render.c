@@ -196,16 +196,15 @@ static void charset_notice(struct render *r, int part, const char *declared, enu
 	case MSG_CONV_OK:
 		break;
 	case MSG_CONV_DAMAGED:
-		notice(r, part, _("postie: some characters of this part are invalid in %s and were "
-				  "replaced"), declared);
+		notice(r, part, _("postie: invalid characters for %s replaced"), declared);
 		break;
 	case MSG_CONV_UNKNOWN:
 		notice(r, part, _("postie: unknown charset %s; shown as %s"), declared, used);
 		break;
 	case MSG_CONV_WRONG:
 		if (declared && *declared)
-			notice(r, part, _("postie: this part is not in its declared charset %s; "
-					  "shown as %s"), declared, used);
+			notice(r, part, _("postie: not in its declared charset %s; shown as %s"),
+			       declared, used);
 		else
 			notice(r, part, _("postie: no charset declared; shown as %s"), used);
 		break;
@@ -218,8 +217,7 @@ static void part_text(struct render *r, size_t i, const char *charset, struct bu
 	const struct msg_part *p = &r->m->parts.v[i];
 	struct buf raw = BUF_INIT;
 	if (!msg_part_decode(r->m, p, &raw))
-		notice(r, (int)i, _("postie: the %s encoding of this part is damaged; showing what "
-				    "could be decoded"),
+		notice(r, (int)i, _("postie: damaged %s encoding; showing what could be decoded"),
 		       p->encoding == MSG_ENC_BASE64 ? "base64" : "quoted-printable");
 	const char *used = NULL;
 	enum msg_conv st = msg_charset_to_utf8(charset, buf_cstr(&raw), raw.len, out, &used);
@@ -345,7 +343,7 @@ static void render_signed(struct render *r, size_t i)
 {
 	const char *proto = msg_params_get(&r->m->parts.v[i].params, "protocol");
 	size_t first = next_child(r->m, i, i);
-	notice(r, (int)i, _("postie: signed message (%s); the signature was not checked"),
+	notice(r, (int)i, _("postie: signed (%s); signature not checked"),
 	       proto && *proto ? proto : "?");
 	if (first)
 		render_part(r, first);
@@ -391,7 +389,7 @@ static void render_part(struct render *r, size_t i)
 			render_signed(r, i);
 		else if (is_type(p, "multipart/encrypted")) {
 			const char *proto = msg_params_get(&p->params, "protocol");
-			notice(r, (int)i, _("postie: encrypted message (%s); postie cannot decrypt it"),
+			notice(r, (int)i, _("postie: encrypted (%s); cannot decrypt"),
 			       proto && *proto ? proto : "?");
 			list_children(r, i);
 		} else {
@@ -415,13 +413,12 @@ static void render_message(struct render *r, size_t i)
 	render_headers(r, i);
 	blank(r);
 	if (i == 0 && r->m->state == MSG_STATE_TOO_DEEP) {
-		notice(r, -1, _("postie: this message nests its parts more than %d deep; its body "
-				"is not shown (see the raw message)"), MSG_MAX_DEPTH);
+		notice(r, -1, _("postie: parts nested more than %d deep; body not shown (see the "
+				"raw message)"), MSG_MAX_DEPTH);
 		return;
 	}
 	if (i == 0 && r->m->state == MSG_STATE_UNPARSED)
-		notice(r, -1, _("postie: the MIME structure of this message could not be read; "
-				"shown as plain text"));
+		notice(r, -1, _("postie: unreadable MIME structure; shown as plain text"));
 	size_t body = next_child(r->m, i, i);
 	if (body)
 		render_part(r, body);

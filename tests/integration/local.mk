@@ -12,3 +12,8 @@ SCRIPT_TESTS += \
 	tests/integration/test_net_login.py \
 	tests/integration/test_net_oauth.py
 EXTRA_DIST += tests/lib/nettest.py tests/servers/fakes.py
+
+## Reading mail: postie show over the message corpus, and its options.
+SCRIPT_TESTS += \
+	tests/integration/test_show_corpus.py
+EXTRA_DIST += tests/data/mail

@@ -11,3 +11,6 @@ tests_unit_test_msg_header_LDADD = $(TEST_LDADD)
 
 UNIT_TESTS += tests/unit/test-net
 tests_unit_test_net_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-msg-body
+tests_unit_test_msg_body_LDADD = $(TEST_LDADD)
