@@ -15,5 +15,6 @@ EXTRA_DIST += tests/lib/nettest.py tests/servers/fakes.py
 
 ## Reading mail: postie show over the message corpus, and its options.
 SCRIPT_TESTS += \
+	tests/integration/test_show_cli.py \
 	tests/integration/test_show_corpus.py
 EXTRA_DIST += tests/data/mail

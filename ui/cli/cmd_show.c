@@ -53,8 +53,10 @@ static int fail(struct err *err)
 static int number_arg(const char *opt, const char *v, unsigned *out)
 {
 	long n;
-	if (str_to_long(v, 1, 1000000, &n) < 0)
-		return cli_usage_error("show", _("%s takes a number, not '%s'"), opt, v);
+	if (str_to_long(v, 1, 1000000, &n) < 0) {
+		cli_usage_error("show", _("%s takes a number, not '%s'"), opt, v);
+		return -1;
+	}
 	*out = (unsigned)n;
 	return 0;
 }
