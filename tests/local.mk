@@ -35,6 +35,7 @@ SCRIPT_TESTS = tests/check-layering.sh tests/check-potfiles.sh
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/integration/local.mk
 include $(srcdir)/tests/servers/local.mk
+include $(srcdir)/tests/fuzz/local.mk
 
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) $(SCRIPT_TESTS)

@@ -1,6 +1,8 @@
 /* RFC 2047 encoded words in header values. */
 #include "common.h"
 
+#include <ctype.h>
+
 #include "msg/msg-private.h"
 #include "util/base64.h"
 #include "util/buf.h"
@@ -42,6 +44,10 @@ static bool parse_word(const char *s, size_t len, size_t i, struct word *w)
 	}
 	if (j + 1 >= len)
 		return false;
+	/* Base64 with other characters is no encoded word: leave it readable. */
+	for (size_t k = start; w->enc == 'B' && k < j; k++)
+		if (!isalnum((unsigned char)s[k]) && s[k] != '+' && s[k] != '/' && s[k] != '=')
+			return false;
 	w->text = s + start;
 	w->text_len = j - start;
 	w->end = j + 2;

@@ -16,3 +16,9 @@ SCRIPT_TESTS += \
 EXTRA_DIST += tests/lib/nettest.py tests/servers/fakes.py
 check_PROGRAMS += tests/integration/net-probe
 tests_integration_net_probe_LDADD = $(POSTIE_CORE_LIBS)
+
+## Reading mail: postie show over the message corpus, and its options.
+SCRIPT_TESTS += \
+	tests/integration/test_show_cli.py \
+	tests/integration/test_show_corpus.py
+EXTRA_DIST += tests/data/mail

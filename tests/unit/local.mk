@@ -12,5 +12,8 @@ tests_unit_test_msg_header_LDADD = $(TEST_LDADD)
 UNIT_TESTS += tests/unit/test-net
 tests_unit_test_net_LDADD = $(TEST_LDADD)
 
+UNIT_TESTS += tests/unit/test-msg-body
+tests_unit_test_msg_body_LDADD = $(TEST_LDADD)
+
 UNIT_TESTS += tests/unit/test-sessions
 tests_unit_test_sessions_LDADD = $(TEST_LDADD)

@@ -40,7 +40,7 @@ static void test_rfc2047(void)
 	decode_is("  tab\there  ", "tab here", "tabs become spaces, ends trimmed");
 	decode_is("=?utf-8?q?a=00b?=", "a\xEF\xBF\xBD" "b", "NUL becomes U+FFFD");
 	decode_is("=?utf-8?q?line=0D=0Abreak?=", "line  break", "encoded CR LF become spaces");
-	decode_is("=?utf-8?b?!!!?=", "", "garbage base64 gives nothing, no crash");
+	decode_is("=?utf-8?b?!!!?=", "=?utf-8?b?!!!?=", "garbage in a B word: left as written");
 	decode_is("=?utf-8?b?/w==?=", "ÿ", "a word that is not UTF-8 is read as Windows-1252");
 	decode_is("=?utf-8?q?" "?=", "", "empty word");
 	decode_is("a=?utf-8?q?b?=c", "abc", "words glued to text are decoded");
