@@ -233,6 +233,8 @@ int net_conn_check_secret_allowed(const struct net_conn *c, struct err *err)
 
 int net_conn_wait_readable(struct net_conn *c, int timeout_ms, int wake_fd)
 {
+	if (c->dead || c->fd < 0)
+		return -1;
 	if (c->tls && gnutls_record_check_pending(c->tls) > 0)
 		return 1;
 	int64_t end = timeout_ms < 0 ? 0 : net_now_ms() + timeout_ms;

@@ -15,8 +15,8 @@ c = rig_certs.make_certs(os.path.join(t.tmpdir, "certs"))
 PROBE = os.path.join(os.environ.get("POSTIE_BUILDDIR", "."), "tests", "integration", "net-probe")
 
 
-def probe(port, n, ca=c["ca"]):
-    return subprocess.run([PROBE, "localhost", str(port), ca, str(n), t.tmpdir],
+def probe(port, n, ca=c["ca"], host="localhost"):
+    return subprocess.run([PROBE, host, str(port), ca, str(n), t.tmpdir],
                           capture_output=True, text=True, timeout=60)
 
 
@@ -35,6 +35,22 @@ t.ok(all("trust=1" in l for l in lines), "every one, resumed or not, is verified
 res = probe(f.port, 1, ca=os.path.join(os.path.dirname(c["ca"]), "selfsigned.pem"))
 t.eq(res.returncode, 1, "another trust anchor: refused")
 t.contains(res.stdout, "unknown issuer", "as an unknown issuer")
+
+# SNI: the host name is sent; an IP literal is not (RFC 6066), and it is
+# checked against the certificate's IP addresses instead.
+sni = []
+named = FakeServer("imap", "oauth", tls=c["good"])
+t.cleanup(named.stop)
+named._ctx.sni_callback = lambda sock, name, ctx: sni.append(name)
+res = probe(named.port, 1)
+t.eq((res.returncode, sni), (0, ["localhost"]), "a host name is sent as SNI")
+res = probe(named.port, 1, host="127.0.0.1")
+t.eq((res.returncode, sni[1:]), (0, [None]), "an IP literal: no SNI, verified by its IP SAN")
+wrong = FakeServer("imap", "oauth", tls=c["wronghost"])
+t.cleanup(wrong.stop)
+res = probe(wrong.port, 1, host="127.0.0.1")
+t.contains(res.stdout, "name mismatch: certificate is for wrong.example.test",
+           "an IP literal the certificate is not for is refused")
 
 old = FakeServer("imap", "oauth", tls=c["good"], tls_version="TLSv1_1")
 t.cleanup(old.stop)
