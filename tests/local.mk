@@ -30,10 +30,12 @@ TEST_LDADD = tests/libtap.a $(POSTIE_CORE_LIBS)
 ## C unit tests: tests/unit/test-MODULE.c, one program a module.
 UNIT_TESTS =
 ## Integration tests: tests/integration/test_*.py and shell checks.
-SCRIPT_TESTS = tests/check-layering.sh
+SCRIPT_TESTS = tests/check-layering.sh tests/check-potfiles.sh
 
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/integration/local.mk
+include $(srcdir)/tests/servers/local.mk
+include $(srcdir)/tests/fuzz/local.mk
 
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) $(SCRIPT_TESTS)

@@ -4,5 +4,8 @@ postie_SOURCES += \
 	ui/main.c \
 	ui/cli/cli.c ui/cli/cli.h \
 	ui/cli/commands.c ui/cli/commands.h \
+	ui/cli/cmd_check_account.c \
 	ui/cli/cmd_check_config.c \
+	ui/cli/cmd_show.c \
+	ui/cli/netui.c \
 	ui/tui/tui.c ui/tui/tui.h

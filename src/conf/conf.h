@@ -38,7 +38,8 @@ struct account_conf {
 	char *password_command;
 	char *password;         /* discouraged; only from a file nobody else can read */
 	char *oauth_token_command;
-	char *auth;             /* preferred mechanism, NULL: best the server offers */
+	char *auth;             /* preferred mechanism, NULL: best the server offers;
+				 * plain, login, user, apop, xoauth2 or oauthbearer */
 	char *ca_file;
 	char *tls_pin;          /* "sha256:BASE64" of the server's public key */
 	bool allow_plaintext_password;
@@ -61,6 +62,13 @@ struct global_conf {
 	char *trace_file;       /* protocol trace, passwords redacted */
 	char *log_file;
 	char *default_account;
+
+	/* Reading mail (msg/msg.h): postie show and the pager. */
+	char *show_headers;     /* header display list, names separated by commas or blanks */
+	bool prefer_html;       /* multipart/alternative: the HTML part over text/plain */
+	bool html_mailcap;      /* HTML through a mailcap copiousoutput entry (default yes) */
+	char *mailcap_path;     /* colon-separated mailcap files; NULL: $MAILCAPS or the usual */
+	bool set_html_mailcap;
 };
 
 struct conf {

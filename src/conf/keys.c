@@ -45,6 +45,10 @@ const struct key_def global_keys[] = {
 	{ "trace_file", KEY_PATH, GLB(trace_file), 0, 0, 0, NULL, NO_SET_FLAG },
 	{ "log_file", KEY_PATH, GLB(log_file), 0, 0, 0, NULL, NO_SET_FLAG },
 	{ "default_account", KEY_STRING, GLB(default_account), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "show_headers", KEY_STRING, GLB(show_headers), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "prefer_html", KEY_BOOL, GLB(prefer_html), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "html_mailcap", KEY_BOOL, GLB(html_mailcap), 0, 0, 0, NULL, GLB(set_html_mailcap) },
+	{ "mailcap_path", KEY_STRING, GLB(mailcap_path), 0, 0, 0, NULL, NO_SET_FLAG },
 };
 const size_t n_global_keys = ARRAY_SIZE(global_keys);
 

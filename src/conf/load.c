@@ -138,6 +138,16 @@ static void check_account(struct account_conf *a, const unsigned *seen, unsigned
 		conf_diags_add(diags, a->path, 0,
 			       _("smtp_tls = none would send the password unencrypted; "
 				 "set allow_plaintext_password = yes if you really mean it"));
+	static const char *const auth_names[] = {
+		"plain", "login", "user", "apop", "xoauth2", "oauthbearer", NULL,
+	};
+	bool auth_ok = !a->auth;
+	for (size_t i = 0; !auth_ok && auth_names[i]; i++)
+		auth_ok = str_casecmp(a->auth, auth_names[i]) == 0;
+	if (!auth_ok)
+		conf_diags_add(diags, a->path, 0,
+			       _("auth must be plain, login, user, apop, xoauth2 or oauthbearer, "
+				 "not '%s'"), a->auth);
 	if (a->tls_pin && !str_startswith(a->tls_pin, "sha256:"))
 		conf_diags_add(diags, a->path, 0,
 			       _("tls_pin must look like sha256:BASE64 (the server key's SHA-256 pin)"));

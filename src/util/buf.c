@@ -35,6 +35,8 @@ void buf_grow(struct buf *b, size_t n)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
+	/* Keep the invariant: data, once allocated, is always terminated. */
+	b->data[b->len] = '\0';
 }
 
 void buf_add(struct buf *b, const void *p, size_t n)

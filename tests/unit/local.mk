@@ -31,3 +31,15 @@ UNIT_TESTS += tests/unit/test-store-corrupt
 tests_unit_test_store_corrupt_SOURCES = tests/unit/test-store-corrupt.c \
 	tests/unit/store-fixture.c tests/unit/store-fixture.h
 tests_unit_test_store_corrupt_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-msg-header
+tests_unit_test_msg_header_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-net
+tests_unit_test_net_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-msg-body
+tests_unit_test_msg_body_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-sessions
+tests_unit_test_sessions_LDADD = $(TEST_LDADD)

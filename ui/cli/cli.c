@@ -5,10 +5,24 @@
 
 #include "cli/cli.h"
 #include "conf/conf.h"
+#include "net/net.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/paths.h"
 #include "util/sanitize.h"
+
+void cli_print(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *safe = sanitize_dup(msg, SANITIZE_KEEP_NEWLINE | SANITIZE_KEEP_TAB);
+	fputs(safe, out);
+	fflush(out);
+	free(safe);
+	free(msg);
+}
 
 void cli_error(const char *fmt, ...)
 {
@@ -139,6 +153,7 @@ const struct cli_command *cli_find_command(const char *name)
 
 void cli_release(struct cli *cli)
 {
+	net_ctx_free(&cli->net);
 	conf_free(&cli->conf);
 	FREE(&cli->config_dir);
 	FREE(&cli->data_dir);

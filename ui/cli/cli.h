@@ -11,12 +11,17 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 struct conf;
 struct account_conf;
 struct err;
+struct net_ctx;
 
 enum exit_status { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* What to do with a server certificate that fails verification. */
+enum cli_accept_cert { CLI_CERT_REFUSE, CLI_CERT_ONCE, CLI_CERT_ALWAYS };
 
 struct cli {
 	/* From global options; NULL when not given. */
@@ -30,6 +35,11 @@ struct cli {
 	char *config_dir;
 	char *data_dir;
 	struct conf *conf;
+
+	/* Network (netui.c): made by cli_net(), owned by the struct cli. */
+	struct net_ctx *net;
+	enum cli_accept_cert accept_cert;  /* --accept-cert of the command */
+	bool show_steps;                   /* print each connection step to stdout */
 };
 
 struct cli_command {
@@ -51,6 +61,17 @@ struct conf *cli_conf(struct cli *cli);
 const struct account_conf *cli_account(struct cli *cli);
 const char *cli_data_dir(struct cli *cli);
 
+/* The network context: known servers under the data dir, the trace from
+ * --trace or postie.conf's trace_file, certificate decisions from
+ * accept_cert, passwords asked on /dev/tty. Prints the problem and returns
+ * NULL when it cannot be made. */
+struct net_ctx *cli_net(struct cli *cli);
+/* Parses an --accept-cert value ("once", "always"); -1 if it is neither. */
+int cli_parse_accept_cert(const char *s, enum cli_accept_cert *out);
+
+/* printf to out with the text made safe for the terminal (it may quote a
+ * server or a message). */
+void cli_print(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "postie: MESSAGE" to stderr, sanitized for the terminal. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints an error's message and maps its kind to an exit status. */

@@ -4,7 +4,9 @@
 
 struct cli;
 
+int cmd_check_account(struct cli *cli, int argc, char **argv);
 int cmd_check_config(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -1,0 +1,63 @@
+/* IMAP: a logged-in session with an account's IMAP server.
+ *
+ * imap_session_open() connects through src/net (implicit TLS, or STARTTLS
+ * when the account says tls = starttls: a server that does not offer it is
+ * refused, never used in plain text), reads the capabilities again after
+ * every upgrade and after login, and authenticates:
+ *   - with oauth_token_command: OAUTHBEARER, else XOAUTH2 (as offered);
+ *   - else AUTHENTICATE PLAIN when offered, else the LOGIN command (unless
+ *     the server says LOGINDISABLED);
+ *   - `auth` in the account file forces one: plain, login (the LOGIN
+ *     command; also spelt user), xoauth2 or oauthbearer; apop (POP3 only)
+ *     leaves IMAP to the default.
+ * A PREAUTH greeting is accepted on implicit TLS or tls = none and refused
+ * with STARTTLS (it would keep the session unencrypted).
+ *
+ * A wrong password gives ERR_AUTH "login failed for USER at HOST: <the
+ * server's words>". Other failures name the server and what it said.
+ *
+ * A session belongs to one thread at a time; the cancel handle given to
+ * open may be fired from any thread and makes the blocked call return
+ * ERR_CANCELLED. After a cancel, a timeout or a protocol error the session
+ * is broken (imap_session_broken()): close it and open a new one.
+ * Higher-level IMAP code (folders, sync) lives in this module too and reaches
+ * libetpan through imap-private.h. */
+#ifndef POSTIE_IMAP_IMAP_H
+#define POSTIE_IMAP_IMAP_H
+
+#include <stdbool.h>
+
+struct account_conf;
+struct err;
+struct net_cancel;
+struct net_conn;
+struct net_ctx;
+
+struct imap_session;
+
+/* Connects and logs in to the account's IMAP server. cancel may be NULL.
+ * On success *out is a new session the caller closes with
+ * imap_session_close(). */
+int imap_session_open(const struct account_conf *a, struct net_ctx *net,
+		      struct net_cancel *cancel, struct imap_session **out, struct err *err);
+/* Logs out (politely, bounded by the timeout; skipped on a broken session)
+ * and frees the session. NULL is fine. */
+void imap_session_close(struct imap_session **s);
+/* Frees the session without logging out (after a failure). */
+void imap_session_free(struct imap_session **s);
+
+/* A round trip that changes nothing (NOOP), e.g. to check the connection. */
+int imap_session_noop(struct imap_session *s, struct err *err);
+
+bool imap_session_has_capability(const struct imap_session *s, const char *name);
+/* The capabilities as one line ("IMAP4rev1 IDLE ..."); owned by the session,
+ * valid until the next command. */
+const char *imap_session_capabilities(struct imap_session *s);
+/* How the session logged in: "AUTHENTICATE PLAIN", "LOGIN", "PREAUTH". */
+const char *imap_session_login_method(const struct imap_session *s);
+/* The connection, for its TLS details and trace id (net.h). */
+const struct net_conn *imap_session_conn(const struct imap_session *s);
+/* Whether the session is out of sync and must be reopened. */
+bool imap_session_broken(const struct imap_session *s);
+
+#endif

@@ -1,0 +1,6 @@
+## smtp: SMTP submission sessions (connect, EHLO, STARTTLS, login) and,
+## later, sending.
+src_libpostie_a_SOURCES += \
+	src/smtp/smtp.h src/smtp/smtp-private.h \
+	src/smtp/auth.c \
+	src/smtp/session.c

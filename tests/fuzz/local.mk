@@ -1,0 +1,12 @@
+## Fuzzing. `./configure --enable-fuzzers CC=clang` builds the libFuzzer
+## targets here; tests/fuzz/run-fuzz.sh (part of make check) builds
+## fuzz-render on its own with clang and runs it for a bounded time.
+if FUZZERS
+noinst_PROGRAMS += tests/fuzz/fuzz-render
+tests_fuzz_fuzz_render_SOURCES = tests/fuzz/fuzz-render.c
+tests_fuzz_fuzz_render_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_render_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_render_LDADD = $(POSTIE_CORE_LIBS)
+endif
+SCRIPT_TESTS += tests/fuzz/run-fuzz.sh
+EXTRA_DIST += tests/fuzz/fuzz-render.c tests/fuzz/corpus
