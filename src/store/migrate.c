@@ -17,14 +17,7 @@ void summary_v1_encode(struct buf *b, const struct msg_summary *s)
 	enc_uvar(b, s->flags);
 	enc_svar(b, s->date);
 	enc_uvar(b, s->size);
-	enc_str(b, s->from);
-	enc_str(b, s->to);
-	enc_str(b, s->cc);
-	enc_str(b, s->subject);
-	enc_str(b, s->message_id);
-	enc_str(b, s->in_reply_to);
-	enc_str(b, s->references);
-	enc_str(b, s->uidl);
+	summary_encode_strings(b, s);
 	enc_u8(b, s->has_attachment);
 }
 

@@ -131,6 +131,8 @@ struct summary_view {
 };
 
 void summary_encode(struct buf *b, const struct msg_summary *s);
+/* The eight strings, from to uidl, in the order both formats keep them. */
+void summary_encode_strings(struct buf *b, const struct msg_summary *s);
 /* Checks and decodes one encoded summary; -1 if garbled. */
 int summary_view_decode(const void *p, size_t n, struct summary_view *v);
 /* The next of v->n_keywords keywords. */

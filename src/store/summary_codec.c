@@ -11,6 +11,18 @@
 #define XFLAG_ATTACHMENT 1u
 #define MAX_KEYWORDS 1024
 
+void summary_encode_strings(struct buf *b, const struct msg_summary *s)
+{
+	enc_str(b, s->from);
+	enc_str(b, s->to);
+	enc_str(b, s->cc);
+	enc_str(b, s->subject);
+	enc_str(b, s->message_id);
+	enc_str(b, s->in_reply_to);
+	enc_str(b, s->references);
+	enc_str(b, s->uidl);
+}
+
 void summary_encode(struct buf *b, const struct msg_summary *s)
 {
 	enc_uvar(b, s->uid);
@@ -20,14 +32,7 @@ void summary_encode(struct buf *b, const struct msg_summary *s)
 	enc_svar(b, s->date);
 	enc_svar(b, s->internaldate);
 	enc_uvar(b, s->modseq);
-	enc_str(b, s->from);
-	enc_str(b, s->to);
-	enc_str(b, s->cc);
-	enc_str(b, s->subject);
-	enc_str(b, s->message_id);
-	enc_str(b, s->in_reply_to);
-	enc_str(b, s->references);
-	enc_str(b, s->uidl);
+	summary_encode_strings(b, s);
 	size_t nk = 0;
 	for (size_t i = 0; i < s->n_keywords; i++)
 		nk += s->keywords[i] && *s->keywords[i];
