@@ -17,6 +17,7 @@
 #include "net/net-private.h"
 #include "net/sasl.h"
 #include "net/secret.h"
+#include "sockets.h"
 #include "tap.h"
 #include "util/base64.h"
 #include "util/buf.h"
@@ -401,27 +402,6 @@ static void test_secret_sources(void)
 
 /* ---- connections to sockets that never answer ---- */
 
-/* A listening socket nobody accepts on: connects succeed (the kernel's
- * backlog), reads never return data. */
-static int silent_listener(int *port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof sa;
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		return -1;
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct reader {
 	struct net_conn *conn;
 	long r;
@@ -433,9 +413,9 @@ static void *read_thread(void *p)
 {
 	struct reader *rd = p;
 	char buf[64];
-	double t0 = now_s();
+	double t0 = test_now();
 	rd->r = net_conn_read(rd->conn, buf, sizeof buf);
-	rd->took = now_s() - t0;
+	rd->took = test_now() - t0;
 	rd->kind = net_conn_failure_kind(rd->conn);
 	return NULL;
 }
@@ -443,7 +423,7 @@ static void *read_thread(void *p)
 static void test_timeout_and_cancel(void)
 {
 	int port;
-	int lfd = silent_listener(&port);
+	int lfd = test_silent_listener(&port);
 	ok(lfd >= 0, "a local silent listener");
 	struct err err = ERR_INIT;
 	struct net_options opt = { .data_dir = tap_tmpdir() };
@@ -479,10 +459,10 @@ static void test_timeout_and_cancel(void)
 	pthread_create(&th, NULL, read_thread, &rd);
 	struct timespec pause = { 0, 200 * 1000 * 1000 };
 	nanosleep(&pause, NULL);
-	double t0 = now_s();
+	double t0 = test_now();
 	net_cancel_fire(cancel);
 	pthread_join(th, NULL);
-	double after = now_s() - t0;
+	double after = test_now() - t0;
 	ok(rd.r < 0 && rd.kind == ERR_CANCELLED, "the blocked read was cancelled");
 	ok(after < 5, "promptly (%.3f s after cancel, timeout 60 s)", after);
 	ok(net_conn_write(c, "x", 1) < 0 && net_conn_failure_kind(c) == ERR_CANCELLED,
@@ -498,10 +478,10 @@ static void test_timeout_and_cancel(void)
 	/* A TLS handshake with a server that never answers times out too. */
 	ep.tls = NET_TLS_IMPLICIT;
 	ep.timeout = 1;
-	t0 = now_s();
+	t0 = test_now();
 	ok(net_connect(ctx, &ep, cancel, &c, &err) < 0 && err.kind == ERR_TIMEOUT,
 	   "TLS handshake timeout: %s", err_msg(&err));
-	ok(now_s() - t0 < 10, "within the timeout");
+	ok(test_now() - t0 < 10, "within the timeout");
 	err_clear(&err);
 
 	/* Nothing listens on a closed port: refused, with the address. */
@@ -519,7 +499,7 @@ static void test_timeout_and_cancel(void)
 static void test_address_list(void)
 {
 	int port;
-	int lfd = silent_listener(&port);
+	int lfd = test_silent_listener(&port);
 	struct err err = ERR_INIT;
 	struct net_options opt = { .data_dir = tap_tmpdir() };
 	struct net_ctx *ctx;
@@ -557,7 +537,7 @@ static void test_address_list(void)
 static void test_wait_readable(void)
 {
 	int port;
-	int lfd = silent_listener(&port);
+	int lfd = test_silent_listener(&port);
 	struct err err = ERR_INIT;
 	struct net_options opt = { .data_dir = tap_tmpdir() };
 	struct net_ctx *ctx;

@@ -16,27 +16,9 @@
 #include "net/net.h"
 #include "pop3/pop3.h"
 #include "smtp/smtp.h"
+#include "sockets.h"
 #include "tap.h"
 #include "util/err.h"
-
-static int silent_listener(int *port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof sa;
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 16) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		return -1;
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 enum which { IMAP, POP3, SMTP };
 static const char *const names[] = { "imap", "pop3", "smtp" };
@@ -54,7 +36,7 @@ struct opener {
 static void *open_session(void *p)
 {
 	struct opener *o = p;
-	double t0 = now_s();
+	double t0 = test_now();
 	if (o->which == IMAP) {
 		struct imap_session *s;
 		o->r = imap_session_open(o->a, o->net, o->cancel, &s, &o->err);
@@ -68,7 +50,7 @@ static void *open_session(void *p)
 		o->r = smtp_session_open(o->a, o->net, o->cancel, &s, &o->err);
 		smtp_session_close(&s);
 	}
-	o->took = now_s() - t0;
+	o->took = test_now() - t0;
 	return NULL;
 }
 
@@ -87,7 +69,7 @@ static void account_for(struct account_conf *a, enum which w, int port, enum con
 int main(void)
 {
 	int port;
-	int lfd = silent_listener(&port);
+	int lfd = test_silent_listener(&port);
 	ok(lfd >= 0, "a local server that never speaks");
 	struct net_options opt = { .data_dir = tap_tmpdir() };
 	struct net_ctx *net;
@@ -116,10 +98,10 @@ int main(void)
 			pthread_create(&th, NULL, open_session, &o);
 			struct timespec pause = { 0, 300 * 1000 * 1000 };
 			nanosleep(&pause, NULL);
-			double t0 = now_s();
+			double t0 = test_now();
 			net_cancel_fire(cancel);
 			pthread_join(th, NULL);
-			double after = now_s() - t0;
+			double after = test_now() - t0;
 			const char *what = tls ? "TLS handshake" : "greeting";
 			ok(o.r < 0 && o.err.kind == ERR_CANCELLED, "%s: a blocked open (%s) is cancelled: %s",
 			   names[w], what, err_msg(&o.err));
