@@ -14,6 +14,7 @@
 
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -371,6 +372,17 @@ static bool verify(const char *account, enum store_acct_kind kind, uint32_t last
 	return good;
 }
 
+/* Waits (at most 20 s) until the child has committed a first step. */
+static bool first_report(int fd, uint32_t *last)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	uint32_t k;
+	if (poll(&pfd, 1, 20000) != 1 || read(fd, &k, sizeof k) != sizeof k)
+		return false;
+	*last = k;
+	return true;
+}
+
 static uint32_t read_reports(int fd, uint32_t last)
 {
 	uint32_t k;
@@ -416,14 +428,21 @@ int main(void)
 			child(names[w], kinds[w], p[1]);
 		}
 		close(p[1]);
-		usleep((useconds_t)(3000 + rand() % 50000));
+		/* Most kills come while the child is writing, some at any moment
+		 * (while it opens the store and recovers from the last kill). */
+		bool writing = round % 4 != 3;
+		if (writing)
+			writing = first_report(p[0], &last[w]);
+		else
+			usleep((useconds_t)(rand() % 20000));
+		if (writing)
+			usleep((useconds_t)(rand() % 30000));
 		kill(pid, SIGKILL);
 		int status;
 		waitpid(pid, &status, 0);
-		uint32_t before = last[w];
 		last[w] = read_reports(p[0], last[w]);
 		close(p[0]);
-		mid_run += last[w] > before;
+		mid_run += writing;
 		uint32_t step = 0;
 		bool good = WIFSIGNALED(status) && verify(names[w], kinds[w], last[w], &step);
 		ok(good, "round %d (%s): killed after step %u, the store holds step %u", round,
