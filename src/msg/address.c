@@ -42,16 +42,6 @@ static size_t comment(const char *s, size_t len, size_t i, struct buf *out)
 	return i;
 }
 
-static size_t quoted(const char *s, size_t len, size_t i, struct buf *out)
-{
-	while (i < len && s[i] != '"') {
-		if (s[i] == '\\' && i + 1 < len)
-			i++;
-		buf_addc(out, s[i++]);
-	}
-	return i < len ? i + 1 : len;
-}
-
 static bool has_closing_quote(const char *s, size_t len, size_t i)
 {
 	for (; i < len; i++) {
@@ -133,7 +123,7 @@ void msg_addr_list_parse(const char *value, size_t len, struct msg_addr_list *li
 			i++;  /* an unbalanced quote is just noise */
 		} else if (c == '"') {
 			buf_reset(&tmp);
-			i = quoted(value, len, i + 1, &tmp);
+			i = msg_quoted(value, len, i + 1, &tmp);
 			phrase_add(&it, buf_cstr(&tmp), tmp.len);
 			buf_addc(&it.bare, '"');
 			buf_add(&it.bare, buf_cstr(&tmp), tmp.len);

@@ -70,6 +70,11 @@ static const unsigned short cp1252_high[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
 
+unsigned msg_cp1252_cp(unsigned char c)
+{
+	return c >= 0x80 && c < 0xA0 ? cp1252_high[c - 0x80] : c;
+}
+
 void msg_cp1252_to_utf8(const char *s, size_t len, struct buf *out)
 {
 	buf_grow(out, len);
@@ -80,8 +85,7 @@ void msg_cp1252_to_utf8(const char *s, size_t len, struct buf *out)
 			continue;
 		}
 		char u[4];
-		unsigned cp = c < 0xA0 ? cp1252_high[c - 0x80] : c;
-		buf_add(out, u, utf8_encode(cp, u));
+		buf_add(out, u, utf8_encode(msg_cp1252_cp(c), u));
 	}
 }
 

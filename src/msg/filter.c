@@ -150,6 +150,20 @@ int msg_filter_run(const char *cmd, const char *input, size_t len, struct buf *o
 	return r;
 }
 
+int msg_write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, data, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 int msg_temp_file(const char *name, const char *data, size_t len, char **path_r, struct err *err)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -163,16 +177,10 @@ int msg_temp_file(const char *name, const char *data, size_t len, char **path_r,
 	char *path = xasprintf("%s/%s", dir, name);
 	free(dir);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	size_t done = 0;
-	while (fd >= 0 && done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	if (fd < 0 || done < len || close(fd) < 0) {
+	bool written = fd >= 0 && msg_write_all(fd, data, len) == 0;
+	if (fd >= 0 && close(fd) < 0)
+		written = false;
+	if (!written) {
 		err_set(err, ERR_IO, _("cannot write %s: %s"), path, strerror(errno));
 		msg_temp_remove(path);
 		free(path);

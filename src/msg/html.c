@@ -249,8 +249,8 @@ static void link_close(struct html *h)
 	char *href = h->href;
 	h->href = NULL;
 	/* Text that already is the URL needs no number. */
-	const char *shown = h->started && h->link_start <= h->line.len ? h->line.data + h->link_start
-								       : "";
+	const char *shown = h->started && h->link_start <= h->line.len
+			    ? buf_cstr(&h->line) + h->link_start : "";
 	const char *bare = str_casestartswith(href, "mailto:") ? href + 7 : href;
 	if (!usable_url(href) || strcmp(shown, href) == 0 || strcmp(shown, bare) == 0) {
 		free(href);
