@@ -14,6 +14,7 @@
 #define MAX_LISTS 16
 #define MAX_QUOTE 32
 #define MAX_TAG 16
+#define MAX_LINKS_DEDUP 512
 
 struct list_level {
 	bool ordered;
@@ -256,7 +257,9 @@ static void link_close(struct html *h)
 		free(href);
 		return;
 	}
-	size_t n = 0;
+	/* The same URL keeps its number (a newsletter repeats its links);
+	 * past a few hundred, looking back costs more than it helps. */
+	size_t n = h->links.n < MAX_LINKS_DEDUP ? 0 : h->links.n;
 	while (n < h->links.n && strcmp(h->links.v[n], href) != 0)
 		n++;
 	if (n == h->links.n)

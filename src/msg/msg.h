@@ -318,7 +318,9 @@ void msg_mailcap_free(struct msg_mailcap **mc);
 /* The first entry for type (lower case) that matches it exactly, as
  * "type/\*" or as a bare "type", has a view command and, if copiousoutput
  * is asked for, that flag, and whose test command succeeds (each test runs
- * once, through /bin/sh, without input or output). NULL if none. */
+ * once, through /bin/sh, without input or output; the result is kept in the
+ * entry, so one mailcap is not to be searched from two threads at once).
+ * NULL if none. */
 const struct msg_mailcap_entry *msg_mailcap_find(struct msg_mailcap *mc, const char *type,
 						 bool copiousoutput);
 /* The entry's view command for a file: %s becomes path (quoted for the shell
