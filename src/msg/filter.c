@@ -16,6 +16,7 @@
 #include "util/array.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/paths.h"
 
 #define FILTER_TIMEOUT_MS 10000
 #define FILTER_MAX_OUTPUT (16u << 20)
@@ -200,6 +201,17 @@ void msg_temp_remove(const char *path)
 		rmdir(dir);
 	}
 	free(dir);
+}
+
+int msg_open_capture(const struct msg_open *o, struct buf *out, struct err *err)
+{
+	struct buf input = BUF_INIT;
+	if (o->on_stdin && file_read_all(o->path, &input, err) < 0)
+		return -1;
+	int r = msg_filter_run(o->command, o->on_stdin ? buf_cstr(&input) : NULL, input.len, out,
+			       err);
+	buf_release(&input);
+	return r;
 }
 
 int msg_html_filter(struct msg_mailcap *mc, const struct buf *html, struct buf *out)

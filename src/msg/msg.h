@@ -378,6 +378,10 @@ struct msg_open {
  * file. */
 int msg_part_open_prepare(const struct msg *m, const struct msg_part *p, struct msg_mailcap *mc,
 			  struct msg_open *out, struct err *err);
+/* For a copiousoutput entry: runs the command without a terminal (at most
+ * 10 seconds, 16 MiB of output) and appends what it prints to out, which
+ * must be sanitized before it is shown, like anything from a message. */
+int msg_open_capture(const struct msg_open *o, struct buf *out, struct err *err);
 void msg_open_release(struct msg_open *o);
 
 #endif
