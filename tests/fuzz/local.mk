@@ -9,4 +9,4 @@ tests_fuzz_fuzz_render_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_render_LDADD = $(POSTIE_CORE_LIBS)
 endif
 SCRIPT_TESTS += tests/fuzz/run-fuzz.sh
-EXTRA_DIST += tests/fuzz/fuzz-render.c tests/fuzz/corpus
+EXTRA_DIST += tests/fuzz/fuzz-render.c tests/fuzz/fuzz-render.dict tests/fuzz/corpus
