@@ -282,7 +282,9 @@ static void list_item(struct html *h)
 	h->marker = l->ordered ? xasprintf("%u. ", ++l->n) : xstrdup("* ");
 }
 
-static void open_tag(struct html *h, const struct tag *t)
+/* Elements that start a line (and some a paragraph). Returns false for
+ * other elements. */
+static bool open_block(struct html *h, const struct tag *t)
 {
 	static const char *const paragraphs[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "table",
 						   "dl", "address", "figure", NULL };
@@ -295,11 +297,6 @@ static void open_tag(struct html *h, const struct tag *t)
 		h->need_blank = true;
 	} else if (is_any(t, blocks)) {
 		flush(h);
-	} else if (is(t, "br")) {
-		if (h->started)
-			flush(h);
-		else
-			blank_line(h);
 	} else if (is(t, "blockquote")) {
 		flush(h);
 		blank_line(h);  /* at the outer level */
@@ -325,6 +322,21 @@ static void open_tag(struct html *h, const struct tag *t)
 		start_line(h);
 		buf_adds(&h->line, "--------------------");
 		flush(h);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void open_tag(struct html *h, const struct tag *t)
+{
+	if (open_block(h, t))
+		return;
+	if (is(t, "br")) {
+		if (h->started)
+			flush(h);
+		else
+			blank_line(h);
 	} else if (is(t, "td") || is(t, "th")) {
 		if (h->started && h->line.len > h->prefix_len + h->indent)
 			buf_adds(&h->line, " | ");

@@ -61,6 +61,24 @@ static int number_arg(const char *opt, const char *v, unsigned *out)
 	return 0;
 }
 
+/* Options that only make sense together. Returns -1 when all is well. */
+static int check_options(const struct show_opts *o)
+{
+	if (!o->file)
+		return cli_usage_error("show", _("which message? Give --file PATH (or - for "
+						 "standard input)"));
+	if (o->part && !o->raw)
+		return cli_usage_error("show", _("--part goes with --raw"));
+	if (o->to && !o->save)
+		return cli_usage_error("show", _("--to goes with --save"));
+	if (o->save && strcmp(o->save, "all") != 0) {
+		unsigned n;
+		if (number_arg("--save", o->save, &n) < 0)
+			return EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, else the exit status. */
 static int parse_options(struct cli *cli, int argc, char **argv, struct show_opts *o)
 {
@@ -124,19 +142,7 @@ static int parse_options(struct cli *cli, int argc, char **argv, struct show_opt
 	}
 	if (optind < argc)
 		return cli_usage_error("show", _("unexpected argument '%s'"), argv[optind]);
-	if (!o->file)
-		return cli_usage_error("show", _("which message? Give --file PATH (or - for "
-						 "standard input)"));
-	if (o->part && !o->raw)
-		return cli_usage_error("show", _("--part goes with --raw"));
-	if (o->to && !o->save)
-		return cli_usage_error("show", _("--to goes with --save"));
-	if (o->save && strcmp(o->save, "all") != 0) {
-		unsigned n;
-		if (number_arg("--save", o->save, &n) < 0)
-			return EXIT_USAGE;
-	}
-	return -1;
+	return check_options(o);
 }
 
 static int read_source(const struct show_opts *o, struct buf *raw, struct err *err)
