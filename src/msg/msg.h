@@ -90,7 +90,8 @@ struct msg_envelope {
 	char *message_id;       /* without <>; NULL when missing */
 	char *in_reply_to;      /* the first id, without <>; NULL when missing */
 	struct msg_str_list references;/* ids without <>, oldest first */
-	bool has_attachment;    /* a guess from the top-level Content-Type */
+	bool has_attachment;    /* a guess from the top-level Content-Type (and
+				 * X-MS-Has-Attach): fetch those fields too */
 };
 
 /* Fills *out (which it initializes first) from a header block: the headers
