@@ -24,7 +24,7 @@ AM_TESTS_ENVIRONMENT = \
 AM_CPPFLAGS += -I$(top_srcdir)/tests/lib
 
 check_LIBRARIES = tests/libtap.a
-tests_libtap_a_SOURCES = tests/lib/tap.c tests/lib/tap.h
+tests_libtap_a_SOURCES = tests/lib/tap.c tests/lib/tap.h tests/lib/sockets.c tests/lib/sockets.h
 TEST_LDADD = tests/libtap.a $(POSTIE_CORE_LIBS)
 
 ## C unit tests: tests/unit/test-MODULE.c, one program a module.

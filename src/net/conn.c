@@ -138,11 +138,17 @@ long net_conn_read(struct net_conn *c, void *buf, size_t n)
 {
 	if (c->fd < 0)
 		return closed(c);
+	/* After a timeout the stream is out of sync: libetpan's retry must not
+	 * wait a second time. The first failure stays the reason. */
+	if (c->dead)
+		return -1;
 	c->fail_kind = ERR_NONE;
 	conn_arm_deadline(c);
 	long r = c->tls ? tls_read(c, buf, n) : conn_sock_read(c, buf, n);
-	if (r <= 0)
+	if (r <= 0) {
+		c->dead = true;
 		return -1;      /* libetpan loops forever on 0 inside literals */
+	}
 	conn_trace(c, false, buf, (size_t)r);
 	return r;
 }
@@ -151,12 +157,17 @@ long net_conn_write(struct net_conn *c, const void *buf, size_t n)
 {
 	if (c->fd < 0)
 		return closed(c);
+	if (c->dead)
+		return -1;
 	c->fail_kind = ERR_NONE;
 	conn_arm_deadline(c);
 	/* Traced before it is sent, so the order in the trace is the order on
 	 * the wire even when the reply comes at once. */
 	conn_trace(c, true, buf, n);
-	return c->tls ? tls_write(c, buf, n) : conn_sock_write(c, buf, n);
+	long r = c->tls ? tls_write(c, buf, n) : conn_sock_write(c, buf, n);
+	if (r < 0)
+		c->dead = true;
+	return r;
 }
 
 int net_conn_error(const struct net_conn *c, const char *what, struct err *err)
@@ -222,6 +233,8 @@ int net_conn_check_secret_allowed(const struct net_conn *c, struct err *err)
 
 int net_conn_wait_readable(struct net_conn *c, int timeout_ms, int wake_fd)
 {
+	if (c->dead || c->fd < 0)
+		return -1;
 	if (c->tls && gnutls_record_check_pending(c->tls) > 0)
 		return 1;
 	int64_t end = timeout_ms < 0 ? 0 : net_now_ms() + timeout_ms;

@@ -41,7 +41,9 @@ static int fail_cancelled(struct net_conn *c)
 
 static int fail_timeout(struct net_conn *c)
 {
-	conn_fail(c, ERR_TIMEOUT, _("no answer within %d seconds"), c->ep.timeout);
+	conn_fail(c, ERR_TIMEOUT,
+		  ngettext("no answer within %d second", "no answer within %d seconds",
+			   (unsigned long)c->ep.timeout), c->ep.timeout);
 	return -1;
 }
 

@@ -135,6 +135,7 @@ struct net_conn {
 	bool ticket_done;
 
 	int64_t deadline;               /* ms on the monotonic clock; 0: none */
+	bool dead;                      /* a read or write failed: all later ones fail */
 	enum err_kind fail_kind;        /* why the last operation failed */
 	char *fail_msg;
 
@@ -162,6 +163,9 @@ void conn_trace_flush(struct net_conn *c);
 
 /* Resolves and connects c->fd (tcp.c). */
 int tcp_connect(struct net_conn *c, struct err *err);
+/* Tries each address of the list in order until one connects. */
+struct addrinfo;
+int tcp_connect_list(struct net_conn *c, const struct addrinfo *list, struct err *err);
 
 /* Handshake, session details and trust decision (tls.c, verify.c). */
 int tls_start(struct net_conn *c, struct err *err);

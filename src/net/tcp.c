@@ -112,6 +112,13 @@ int tcp_connect(struct net_conn *c, struct err *err)
 		return err_set(err, ERR_CANCELLED, _("connecting to %s: cancelled"), c->peer);
 	if (resolve(c, &res, err) < 0)
 		return -1;
+	int r = tcp_connect_list(c, res, err);
+	freeaddrinfo(res);
+	return r;
+}
+
+int tcp_connect_list(struct net_conn *c, const struct addrinfo *res, struct err *err)
+{
 	struct buf why = BUF_INIT;
 	enum err_kind kind = ERR_NET;
 	bool stop = false;
@@ -121,13 +128,13 @@ int tcp_connect(struct net_conn *c, struct err *err)
 		describe_addr(ai->ai_addr, addr, sizeof addr);
 		if (try_addr(c, ai, &stop) == 0) {
 			c->address = xasprintf(_("%s port %d"), addr, c->ep.port);
+			c->fail_kind = ERR_NONE;        /* an earlier address failed */
 			r = 0;
 			break;
 		}
 		buf_addf(&why, "%s%s: %s", why.len ? "; " : "", addr, c->fail_msg);
 		kind = c->fail_kind;
 	}
-	freeaddrinfo(res);
 	if (r < 0) {
 		if (kind == ERR_CANCELLED)
 			err_set(err, ERR_CANCELLED, _("connecting to %s: cancelled"), c->peer);

@@ -62,6 +62,11 @@ static int handshake_error(struct net_conn *c, int r, struct err *err)
 	    (c->fail_kind == ERR_NET && r != GNUTLS_E_FATAL_ALERT_RECEIVED))
 		return err_set(err, c->fail_kind, _("TLS handshake with %s: %s"), c->peer,
 			       c->fail_msg);
+	if (r == GNUTLS_E_FATAL_ALERT_RECEIVED &&
+	    gnutls_alert_get(c->tls) == GNUTLS_A_PROTOCOL_VERSION)
+		return err_set(err, ERR_TLS,
+			       _("TLS handshake with %s failed: the server does not speak TLS 1.2 or "
+				 "newer, and older versions are not safe"), c->peer);
 	if (r == GNUTLS_E_FATAL_ALERT_RECEIVED)
 		return err_set(err, ERR_TLS, _("TLS handshake with %s failed: the server sent alert '%s'"),
 			       c->peer, gnutls_alert_get_name(gnutls_alert_get(c->tls)));
@@ -200,7 +205,7 @@ void tls_end(struct net_conn *c)
 		return;
 	/* close_notify, without waiting for the server's (SHUT_WR), and only on
 	 * a connection that still works. */
-	if (c->fd >= 0 && c->fail_kind == ERR_NONE && !net_cancel_fired(c->cancel)) {
+	if (c->fd >= 0 && !c->dead && c->fail_kind == ERR_NONE && !net_cancel_fired(c->cancel)) {
 		c->deadline = net_now_ms() + 2000;
 		gnutls_bye(c->tls, GNUTLS_SHUT_WR);
 	}

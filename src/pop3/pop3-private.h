@@ -21,6 +21,7 @@ struct pop3_session {
 	bool broken;
 	bool has_capa;                  /* the server answered CAPA */
 	struct buf caps;                /* " NAME NAME ... " with the SASL list as SASL:MECH */
+	struct buf caps_line;           /* the names for people: "NAME NAME" */
 };
 
 static inline mailpop3 *pop3_session_etpan(struct pop3_session *s)

@@ -43,6 +43,7 @@ int pop3_refresh_capabilities(struct pop3_session *s, struct err *err)
 {
 	clist *caps = NULL;
 	buf_reset(&s->caps);
+	buf_reset(&s->caps_line);
 	int r = mailpop3_capa(s->pop3, &caps);
 	s->has_capa = r == MAILPOP3_NO_ERROR;
 	if (r == MAILPOP3_ERROR_CAPA_NOT_SUPPORTED)
@@ -50,9 +51,11 @@ int pop3_refresh_capabilities(struct pop3_session *s, struct err *err)
 	if (r != MAILPOP3_NO_ERROR)
 		return pop3_error(s, r, _("asking for the capabilities of"), err);
 	buf_addc(&s->caps, ' ');
+	buf_reset(&s->caps_line);
 	for (clistiter *it = clist_begin(caps); it; it = clist_next(it)) {
 		struct mailpop3_capa *c = clist_content(it);
 		buf_addf(&s->caps, "%s ", c->cap_name);
+		buf_addf(&s->caps_line, "%s%s", s->caps_line.len ? " " : "", c->cap_name);
 		if (str_casecmp(c->cap_name, "SASL") != 0)
 			continue;
 		for (clistiter *p = clist_begin(c->cap_param); p; p = clist_next(p))
@@ -176,6 +179,7 @@ void pop3_session_free(struct pop3_session **sp)
 	net_conn_free(&s->conn);
 	free(s->login_method);
 	buf_release(&s->caps);
+	buf_release(&s->caps_line);
 	free(s);
 	*sp = NULL;
 }
@@ -232,8 +236,7 @@ int pop3_session_noop(struct pop3_session *s, struct err *err)
 
 const char *pop3_session_capabilities(const struct pop3_session *s)
 {
-	const char *c = buf_cstr(&s->caps);
-	return *c == ' ' ? c + 1 : c;
+	return buf_cstr(&s->caps_line);
 }
 
 const char *pop3_session_login_method(const struct pop3_session *s)

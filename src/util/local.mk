@@ -8,6 +8,7 @@ src_libpostie_a_SOURCES += \
 	src/util/log.c src/util/log.h \
 	src/util/paths.c src/util/paths.h \
 	src/util/sanitize.c src/util/sanitize.h \
+	src/util/strpool.c src/util/strpool.h \
 	src/util/strutil.c src/util/strutil.h \
 	src/util/width.c src/util/width.h \
 	src/util/xalloc.c src/util/xalloc.h \

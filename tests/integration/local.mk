@@ -10,8 +10,12 @@ SCRIPT_TESTS += \
 	tests/integration/test_net_certs.py \
 	tests/integration/test_net_faults.py \
 	tests/integration/test_net_login.py \
-	tests/integration/test_net_oauth.py
+	tests/integration/test_net_oauth.py \
+	tests/integration/test_net_prompt.py \
+	tests/integration/test_net_tls.py
 EXTRA_DIST += tests/lib/nettest.py tests/servers/fakes.py
+check_PROGRAMS += tests/integration/net-probe
+tests_integration_net_probe_LDADD = $(POSTIE_CORE_LIBS)
 
 ## Reading mail: postie show over the message corpus, and its options.
 SCRIPT_TESTS += \

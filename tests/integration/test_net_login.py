@@ -6,11 +6,14 @@ import os
 import re
 
 from postie_test import TAP, Postie
-from rig import Rig
+from rig import Rig, DEFAULT_USERS
 import nettest
 
+# A password with quotes, a backslash, a blank and non-ASCII letters, which
+# every login method must carry intact (the IMAP LOGIN command quotes it).
+ODD_PASSWORD = 'p"a\\ss wörd'
 t = TAP()
-r = Rig(t.tmpdir)
+r = Rig(t.tmpdir, users=DEFAULT_USERS + [("dave", ODD_PASSWORD)])
 r.start()
 t.cleanup(r.stop)
 p = Postie(t.tmpdir)
@@ -73,6 +76,19 @@ t.eq(res.returncode, 2, "an unknown auth value is a configuration error")
 t.contains(res.stderr, "auth must be plain, login, user, apop, xoauth2 or oauthbearer, not "
            "'cram-md5'", "and says which values exist")
 os.unlink(path)
+
+pw_file = os.path.join(t.tmpdir, "dave-pw")
+with open(pw_file, "w") as f:
+    f.write(ODD_PASSWORD + "\n")
+for proto, auth, want in (("imap", None, "AUTHENTICATE PLAIN"), ("imap", "login", "LOGIN"),
+                          ("pop3", None, "SASL PLAIN"), ("pop3", "user", "USER/PASS")):
+    name = "odd-%s-%s" % (proto, auth or "default")
+    r.write_postie_account(p, name, "dave", protocol=proto, password_command="cat " + pw_file,
+                           auth=auth)
+    res = check(name)
+    t.eq(res.returncode, 0, "%s: a password with quotes, \\, blank and UTF-8 works (%s)"
+         % (name, want))
+    t.contains(res.stdout, "(%s)" % want, name + ": through " + want)
 
 # -- wrong password, failing password_command ----------------------------------
 

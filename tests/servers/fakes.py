@@ -13,9 +13,13 @@ Kinds (for protocol "imap", "pop3" or "smtp"):
   inject        offers STARTTLS and answers it with its OK *and* one more line
                 in the same packet (the CVE-2020-15953 attack);
   silent        accepts connections and never says anything;
-  oauth         implicit TLS (tls=(cert, key)) offering only XOAUTH2 and
-                OAUTHBEARER; it accepts the token in FakeServer.token and
-                otherwise sends the JSON error challenge, then refuses.
+  oauth         offers only XOAUTH2 and OAUTHBEARER; it accepts the token
+                in FakeServer.token and otherwise sends the JSON error
+                challenge, then refuses.
+
+tls=(cert, key) makes it an implicit-TLS server (OpenSSL's defaults, so TLS 1.3
+session tickets and resumption); tls_version="TLSv1_1" limits it to that
+version (to check that clients refuse old TLS).
 
 Each connection runs in a daemon thread; stop() closes everything.
 """
@@ -57,7 +61,7 @@ class _Conn:
 class FakeServer:
     token = "good-token"
 
-    def __init__(self, protocol, kind, tls=None):
+    def __init__(self, protocol, kind, tls=None, tls_version=None):
         if protocol not in ("imap", "pop3", "smtp"):
             raise ValueError(protocol)
         self.protocol = protocol
@@ -69,6 +73,10 @@ class FakeServer:
         if tls:
             self._ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             self._ctx.load_cert_chain(*tls)
+            if tls_version:
+                version = getattr(ssl.TLSVersion, tls_version)
+                self._ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+                self._ctx.minimum_version = self._ctx.maximum_version = version
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))

@@ -6,6 +6,32 @@ tests_unit_test_util_LDADD = $(TEST_LDADD)
 UNIT_TESTS += tests/unit/test-conf
 tests_unit_test_conf_LDADD = $(TEST_LDADD)
 
+UNIT_TESTS += tests/unit/test-kv
+tests_unit_test_kv_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-summary-codec
+tests_unit_test_summary_codec_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-store
+tests_unit_test_store_SOURCES = tests/unit/test-store.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_store_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-store-migrate
+tests_unit_test_store_migrate_SOURCES = tests/unit/test-store-migrate.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_store_migrate_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-store-crash
+tests_unit_test_store_crash_SOURCES = tests/unit/test-store-crash.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_store_crash_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-store-corrupt
+tests_unit_test_store_corrupt_SOURCES = tests/unit/test-store-corrupt.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_store_corrupt_LDADD = $(TEST_LDADD)
+
 UNIT_TESTS += tests/unit/test-msg-header
 tests_unit_test_msg_header_LDADD = $(TEST_LDADD)
 
@@ -14,3 +40,6 @@ tests_unit_test_net_LDADD = $(TEST_LDADD)
 
 UNIT_TESTS += tests/unit/test-msg-body
 tests_unit_test_msg_body_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-sessions
+tests_unit_test_sessions_LDADD = $(TEST_LDADD)

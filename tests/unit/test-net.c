@@ -4,6 +4,7 @@
 #include "common.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -16,6 +17,7 @@
 #include "net/net-private.h"
 #include "net/sasl.h"
 #include "net/secret.h"
+#include "sockets.h"
 #include "tap.h"
 #include "util/base64.h"
 #include "util/buf.h"
@@ -400,27 +402,6 @@ static void test_secret_sources(void)
 
 /* ---- connections to sockets that never answer ---- */
 
-/* A listening socket nobody accepts on: connects succeed (the kernel's
- * backlog), reads never return data. */
-static int silent_listener(int *port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof sa;
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		return -1;
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct reader {
 	struct net_conn *conn;
 	long r;
@@ -432,9 +413,9 @@ static void *read_thread(void *p)
 {
 	struct reader *rd = p;
 	char buf[64];
-	double t0 = now_s();
+	double t0 = test_now();
 	rd->r = net_conn_read(rd->conn, buf, sizeof buf);
-	rd->took = now_s() - t0;
+	rd->took = test_now() - t0;
 	rd->kind = net_conn_failure_kind(rd->conn);
 	return NULL;
 }
@@ -442,7 +423,7 @@ static void *read_thread(void *p)
 static void test_timeout_and_cancel(void)
 {
 	int port;
-	int lfd = silent_listener(&port);
+	int lfd = test_silent_listener(&port);
 	ok(lfd >= 0, "a local silent listener");
 	struct err err = ERR_INIT;
 	struct net_options opt = { .data_dir = tap_tmpdir() };
@@ -478,10 +459,10 @@ static void test_timeout_and_cancel(void)
 	pthread_create(&th, NULL, read_thread, &rd);
 	struct timespec pause = { 0, 200 * 1000 * 1000 };
 	nanosleep(&pause, NULL);
-	double t0 = now_s();
+	double t0 = test_now();
 	net_cancel_fire(cancel);
 	pthread_join(th, NULL);
-	double after = now_s() - t0;
+	double after = test_now() - t0;
 	ok(rd.r < 0 && rd.kind == ERR_CANCELLED, "the blocked read was cancelled");
 	ok(after < 5, "promptly (%.3f s after cancel, timeout 60 s)", after);
 	ok(net_conn_write(c, "x", 1) < 0 && net_conn_failure_kind(c) == ERR_CANCELLED,
@@ -497,10 +478,10 @@ static void test_timeout_and_cancel(void)
 	/* A TLS handshake with a server that never answers times out too. */
 	ep.tls = NET_TLS_IMPLICIT;
 	ep.timeout = 1;
-	t0 = now_s();
+	t0 = test_now();
 	ok(net_connect(ctx, &ep, cancel, &c, &err) < 0 && err.kind == ERR_TIMEOUT,
 	   "TLS handshake timeout: %s", err_msg(&err));
-	ok(now_s() - t0 < 10, "within the timeout");
+	ok(test_now() - t0 < 10, "within the timeout");
 	err_clear(&err);
 
 	/* Nothing listens on a closed port: refused, with the address. */
@@ -509,6 +490,85 @@ static void test_timeout_and_cancel(void)
 	ok(net_connect(ctx, &ep, NULL, &c, &err) < 0 && err.kind == ERR_NET &&
 	   strstr(err_msg(&err), "127.0.0.1: Connection refused"), "refused: %s", err_msg(&err));
 	err_clear(&err);
+	net_cancel_free(&cancel);
+	net_ctx_free(&ctx);
+}
+
+/* Every address in order: ::1 refuses (nothing listens there), 127.0.0.1
+ * on the same port answers. */
+static void test_address_list(void)
+{
+	int port;
+	int lfd = test_silent_listener(&port);
+	struct err err = ERR_INIT;
+	struct net_options opt = { .data_dir = tap_tmpdir() };
+	struct net_ctx *ctx;
+	net_ctx_new(&opt, &ctx, &err);
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct addrinfo ai4 = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM,
+				.ai_addr = (struct sockaddr *)&a4, .ai_addrlen = sizeof a4 };
+	struct addrinfo ai6 = { .ai_family = AF_INET6, .ai_socktype = SOCK_STREAM,
+				.ai_addr = (struct sockaddr *)&a6, .ai_addrlen = sizeof a6,
+				.ai_next = &ai4 };
+	struct net_conn *c = xcalloc(1, sizeof *c);
+	c->ctx = ctx;
+	c->ep = (struct net_endpoint){ .host = "multi.example", .port = port, .timeout = 5 };
+	c->fd = -1;
+	c->refs = 1;
+	c->peer = xasprintf("multi.example:%d", port);
+	ok(tcp_connect_list(c, &ai6, &err) == 0, "an IPv6 address that refuses, then IPv4: connects");
+	ok(c->address && strncmp(c->address, "127.0.0.1 port", 14) == 0,
+	   "through the second address (%s)", c->address ? c->address : "none");
+	ok(net_conn_failure_kind(c) == ERR_NONE, "the first address's failure is forgotten");
+	net_conn_close(c);
+	close(lfd);
+	ok(tcp_connect_list(c, &ai6, &err) < 0, "both refuse: fails");
+	ok(strstr(err_msg(&err), "::1: Connection refused; 127.0.0.1: Connection refused") != NULL,
+	   "the error lists each address and why: %s", err_msg(&err));
+	err_clear(&err);
+	net_conn_free(&c);
+	net_ctx_free(&ctx);
+}
+
+/* The wait IMAP IDLE uses: data, timeout, a wake-up descriptor, cancel. */
+static void test_wait_readable(void)
+{
+	int port;
+	int lfd = test_silent_listener(&port);
+	struct err err = ERR_INIT;
+	struct net_options opt = { .data_dir = tap_tmpdir() };
+	struct net_ctx *ctx;
+	net_ctx_new(&opt, &ctx, &err);
+	struct net_endpoint ep = {
+		.service = NET_SERVICE_IMAP, .account = "t", .conf_path = "t.conf",
+		.host = "127.0.0.1", .port = port, .tls = NET_TLS_NONE, .timeout = 5, .user = "u",
+	};
+	struct net_cancel *cancel = net_cancel_new();
+	struct net_conn *c;
+	ok(net_connect(ctx, &ep, cancel, &c, &err) == 0, "connect for waiting");
+	int server = accept(lfd, NULL, NULL);
+	int wake[2];
+	ok(pipe(wake) == 0, "a wake-up pipe");
+	is_int(net_conn_wait_readable(c, 100, wake[0]), 0, "nothing happens: timeout");
+	ssize_t w = write(wake[1], "x", 1);
+	is_int(net_conn_wait_readable(c, 5000, wake[0]), 2, "the wake-up descriptor wins (%zd)", w);
+	char x;
+	w = read(wake[0], &x, 1);
+	w = write(server, "* 3 EXISTS\r\n", 12);
+	is_int(net_conn_wait_readable(c, 5000, wake[0]), 1, "data from the server: readable");
+	char buf[64];
+	ok(net_conn_read(c, buf, sizeof buf) == 12, "and it reads");
+	net_cancel_fire(cancel);
+	is_int(net_conn_wait_readable(c, 5000, -1), -1, "a fired cancel ends the wait");
+	is_int(net_conn_failure_kind(c), ERR_CANCELLED, "as cancelled");
+	net_conn_free(&c);
+	close(server);
+	close(wake[0]);
+	close(wake[1]);
+	close(lfd);
 	net_cancel_free(&cancel);
 	net_ctx_free(&ctx);
 }
@@ -525,5 +585,7 @@ int main(void)
 	test_secret_command();
 	test_secret_sources();
 	test_timeout_and_cancel();
+	test_address_list();
+	test_wait_readable();
 	return tap_done();
 }

@@ -97,8 +97,9 @@ static int check_smtp(struct cli *cli, const struct account_conf *a, struct err 
 	return r;
 }
 
-/* Runs one check and reports its outcome; returns the worst exit status. */
-static int run_check(struct cli *cli, const struct account_conf *a, bool smtp)
+/* Runs one check and reports its outcome; returns its exit status and sets
+ * *cancelled when the user interrupted it (the other check is skipped then). */
+static int run_check(struct cli *cli, const struct account_conf *a, bool smtp, bool *cancelled)
 {
 	struct err err = ERR_INIT;
 	int r;
@@ -113,6 +114,7 @@ static int run_check(struct cli *cli, const struct account_conf *a, bool smtp)
 	}
 	if (r == 0)
 		return EXIT_OK;
+	*cancelled = err.kind == ERR_CANCELLED;
 	int status = cli_fail(&err);
 	err_clear(&err);
 	return status;
@@ -148,9 +150,12 @@ int cmd_check_account(struct cli *cli, int argc, char **argv)
 	if (!a || !cli_net(cli))
 		return EXIT_USAGE;
 	cli->show_steps = true;
-	int status = run_check(cli, a, false);
-	if (a->smtp_host) {
-		int s2 = run_check(cli, a, true);
+	bool cancelled = false;
+	int status = run_check(cli, a, false, &cancelled);
+	if (cancelled) {
+		return status;
+	} else if (a->smtp_host) {
+		int s2 = run_check(cli, a, true, &cancelled);
 		if (s2 > status)
 			status = s2;
 	} else {

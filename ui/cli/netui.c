@@ -3,6 +3,7 @@
 #include "common.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <termios.h>
 #include <unistd.h>
@@ -69,10 +70,53 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-/* Reads a line from tty with echo off; Ctrl-C ends the prompt (restoring the
- * terminal) instead of the process. */
-static int read_hidden(int tty, struct secret *out, struct err *err)
+/* Reads the typed line. SIGINT and SIGTERM are blocked except inside
+ * ppoll(), so an interrupt at any moment ends the wait (one that came just
+ * before a plain read() would leave it blocked for good). */
+static int read_line(int tty, const sigset_t *waitmask, struct secret *out, struct err *err)
 {
+	for (;;) {
+		if (interrupted)
+			return err_set(err, ERR_CANCELLED, _("password prompt interrupted"));
+		struct pollfd p = { .fd = tty, .events = POLLIN };
+		if (ppoll(&p, 1, NULL, waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_set(err, ERR_IO, _("cannot read the terminal: %s"), strerror(errno));
+		}
+		char c;
+		ssize_t n = read(tty, &c, 1);
+		if (n == 1 && c != '\n' && c != '\r') {
+			secret_add(out, &c, 1);
+			continue;
+		}
+		if (n == 1)
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		return err_set(err, ERR_AUTH, _("no password was typed"));
+	}
+}
+
+/* Shows prompt and reads a line from tty with echo off (turned off before
+ * the prompt appears, so nothing typed after it is echoed); Ctrl-C ends the
+ * prompt, restoring the terminal, instead of the process. */
+static int read_hidden(int tty, const char *prompt, struct secret *out, struct err *err)
+{
+	sigset_t stop, old_mask, waitmask;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &old_mask);
+	waitmask = old_mask;
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
 	struct termios old, quiet;
 	bool have_termios = tcgetattr(tty, &old) == 0;
 	if (have_termios) {
@@ -80,33 +124,20 @@ static int read_hidden(int tty, struct secret *out, struct err *err)
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		tcsetattr(tty, TCSAFLUSH, &quiet);
 	}
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
-	sigemptyset(&sa.sa_mask);
-	interrupted = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	int r = 0;
-	for (;;) {
-		char c;
-		ssize_t n = read(tty, &c, 1);
-		if (n == 1 && c != '\n' && c != '\r') {
-			secret_add(out, &c, 1);
-			continue;
-		}
-		if (n < 0 && errno == EINTR && !interrupted)
-			continue;
-		if (interrupted)
-			r = err_set(err, ERR_CANCELLED, _("password prompt interrupted"));
-		else if (n <= 0)
-			r = err_set(err, ERR_AUTH, _("no password was typed"));
-		break;
-	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	char *safe = sanitize_dup(prompt, 0);
+	ssize_t w = write(tty, safe, strlen(safe));
+	free(safe);
+	int r = read_line(tty, &waitmask, out, err);
 	if (have_termios)
 		tcsetattr(tty, TCSAFLUSH, &old);
-	ssize_t w = write(tty, "\n", 1);   /* the user's Enter was not echoed */
+	w = write(tty, "\n", 1);   /* the user's Enter was not echoed */
 	(void)w;
+
+	/* Unblock first, with our handler still in place: a late signal then
+	 * only sets the flag. */
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	if (r < 0)
 		secret_release(out);
 	return r;
@@ -125,12 +156,8 @@ static int ask_secret(void *aux, const struct net_secret_request *req, struct se
 			       req->token ? "oauth_token_command" : "password_command");
 	char *prompt = xasprintf(_("%s for %s at %s (account %s, %s): "), what, req->user,
 				 req->host, req->account, net_service_name(req->service));
-	char *safe = sanitize_dup(prompt, 0);
-	ssize_t w = write(tty, safe, strlen(safe));
-	(void)w;
-	free(safe);
+	int r = read_hidden(tty, prompt, out, err);
 	free(prompt);
-	int r = read_hidden(tty, out, err);
 	close(tty);
 	if (r == 0 && out->len == 0)
 		r = err_set(err, ERR_AUTH, _("no %s was typed"), what);

@@ -1,0 +1,80 @@
+/* The in-memory index of one folder: every message's summary in a compact
+ * form, for the message list and threading.
+ *
+ * Messages sit in an array sorted by UID, 72 bytes each; their strings live
+ * in one string pool (util/strpool.h) and are referred to by 32-bit refs.
+ * Addresses, subjects and keyword sets are interned (stored once however many
+ * messages share them); Message-IDs, References and UIDLs are stored as they
+ * come. Loading a folder reads its summary records in one pass with no
+ * allocation per message.
+ *
+ * The index is a snapshot: it does not follow the store by itself. Whoever
+ * changes the store (the account worker) applies the same change here with
+ * store_index_put(), _remove() and _set_flags(), or loads again. Strings of
+ * replaced or removed messages stay in the pool until the index is released.
+ *
+ * Ownership: a struct store_index owns its array and pool; pointers from
+ * store_index_str() are valid until the next change to the index. One thread
+ * at a time. */
+#ifndef POSTIE_STORE_INDEX_H
+#define POSTIE_STORE_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/strpool.h"
+
+struct err;
+struct msg_summary;
+struct store_acct;
+
+struct store_index_msg {
+	uint32_t uid;
+	uint32_t size;
+	int64_t date;
+	int64_t internaldate;
+	uint64_t modseq;
+	/* strpool refs; 0 is the empty string */
+	uint32_t from, to, cc, subject;
+	uint32_t message_id, in_reply_to, references;
+	uint32_t uidl;
+	uint32_t keywords;          /* the keywords separated by single spaces */
+	uint16_t flags;             /* enum msg_flag */
+	uint8_t has_attachment;
+	uint8_t reserved;
+};
+
+struct store_index {
+	uint32_t folder;
+	struct store_index_msg *msgs;   /* sorted by uid */
+	size_t n, cap;
+	struct strpool pool;
+};
+
+#define STORE_INDEX_INIT { 0, NULL, 0, 0, STRPOOL_INIT }
+
+/* Loads every summary of folder into idx (released first). Fails on the
+ * first garbled record, naming it. */
+int store_index_load(struct store_acct *acct, uint32_t folder, struct store_index *idx,
+		     struct err *err);
+void store_index_release(struct store_index *idx);
+
+static inline const char *store_index_str(const struct store_index *idx, uint32_t ref)
+{
+	return strpool_get(&idx->pool, ref);
+}
+
+/* The message with uid, or NULL. */
+struct store_index_msg *store_index_find(const struct store_index *idx, uint32_t uid);
+/* Inserts or replaces a message. */
+void store_index_put(struct store_index *idx, const struct msg_summary *s);
+/* Removes uid; false when it was not there. */
+bool store_index_remove(struct store_index *idx, uint32_t uid);
+/* Sets the flags of uid; false when it was not there. */
+bool store_index_set_flags(struct store_index *idx, uint32_t uid, uint32_t flags);
+
+/* Bytes allocated by the index: the message array, and (in *strings_r) the
+ * string pool with its intern table. */
+size_t store_index_memory(const struct store_index *idx, size_t *strings_r);
+
+#endif

@@ -1,0 +1,164 @@
+/* The engine-independent half of kv.h: argument and state checks, so every
+ * engine gets the same contract. */
+#include "common.h"
+
+#include "store/kv.h"
+#include "util/err.h"
+
+const struct kv_ops *const kv_backends[] = {
+	&kv_tc_ops,
+	NULL,
+};
+
+const struct kv_ops *kv_backend_find(const char *name)
+{
+	for (size_t i = 0; kv_backends[i]; i++)
+		if (strcmp(kv_backends[i]->name, name) == 0)
+			return kv_backends[i];
+	return NULL;
+}
+
+const struct kv_ops *kv_backend_default(void)
+{
+	return kv_backends[0];
+}
+
+int kv_open(const struct kv_ops *ops, const char *path, enum kv_kind kind, unsigned flags,
+	    const struct kv_tuning *tuning, struct kv **kv_r, struct err *err)
+{
+	*kv_r = NULL;
+	if ((flags & KV_READONLY) && (flags & (KV_CREATE | KV_SYNC_COMMITS)))
+		return err_set(err, ERR_USAGE, "%s: read-only open cannot create or sync", path);
+	struct kv_tuning none = { 0 };
+	struct kv *kv;
+	if (ops->open(path, kind, flags, tuning ? tuning : &none, &kv, err) < 0)
+		return -1;
+	kv->ops = ops;
+	kv->path = xstrdup(path);
+	kv->kind = kind;
+	kv->flags = flags;
+	kv->in_txn = false;
+	*kv_r = kv;
+	return 0;
+}
+
+int kv_close(struct kv **kvp, struct err *err)
+{
+	struct kv *kv = *kvp;
+	if (!kv)
+		return 0;
+	*kvp = NULL;
+	char *path = kv->path;
+	int r = kv->ops->close(kv, err);
+	free(path);
+	return r;
+}
+
+static int check_key(struct kv *kv, size_t klen, struct err *err)
+{
+	if (klen > KV_KEY_MAX)
+		return err_set(err, ERR_USAGE, "%s: key of %zu bytes is too long", kv->path, klen);
+	return 0;
+}
+
+static int check_write(struct kv *kv, size_t klen, struct err *err)
+{
+	if (kv->flags & KV_READONLY)
+		return err_set(err, ERR_USAGE, "%s: write to a read-only store file", kv->path);
+	if (!kv->in_txn)
+		return err_set(err, ERR_USAGE, "%s: write outside a transaction", kv->path);
+	return check_key(kv, klen, err);
+}
+
+int kv_get(struct kv *kv, const void *key, size_t klen, struct buf *val, struct err *err)
+{
+	if (check_key(kv, klen, err) < 0)
+		return -1;
+	return kv->ops->get(kv, key, klen, val, err);
+}
+
+int kv_put(struct kv *kv, const void *key, size_t klen, const void *val, size_t vlen,
+	   struct err *err)
+{
+	if (check_write(kv, klen, err) < 0)
+		return -1;
+	return kv->ops->put(kv, key, klen, val, vlen, err);
+}
+
+int kv_del(struct kv *kv, const void *key, size_t klen, struct err *err)
+{
+	if (check_write(kv, klen, err) < 0)
+		return -1;
+	return kv->ops->del(kv, key, klen, err);
+}
+
+int kv_scan(struct kv *kv, const void *prefix, size_t plen, const void *start, size_t slen,
+	    unsigned flags, kv_scan_fn *fn, void *aux, struct err *err)
+{
+	if (kv->kind == KV_BLOB && (start || (flags & KV_SCAN_REVERSE)))
+		return err_set(err, ERR_UNSUPPORTED, "%s: unordered file scanned in order",
+			       kv->path);
+	if (start && (slen < plen || (plen && memcmp(start, prefix, plen) != 0)))
+		return err_set(err, ERR_USAGE, "%s: scan start outside its prefix", kv->path);
+	if (check_key(kv, plen, err) < 0 || (start && check_key(kv, slen, err) < 0))
+		return -1;
+	return kv->ops->scan(kv, prefix, plen, start, slen, flags, fn, aux, err);
+}
+
+int kv_begin(struct kv *kv, struct err *err)
+{
+	if (kv->flags & KV_READONLY)
+		return err_set(err, ERR_USAGE, "%s: transaction on a read-only store file",
+			       kv->path);
+	if (kv->in_txn)
+		return err_set(err, ERR_USAGE, "%s: transaction already open", kv->path);
+	if (kv->ops->begin(kv, err) < 0)
+		return -1;
+	kv->in_txn = true;
+	return 0;
+}
+
+int kv_commit(struct kv *kv, struct err *err)
+{
+	if (!kv->in_txn)
+		return err_set(err, ERR_USAGE, "%s: commit without a transaction", kv->path);
+	kv->in_txn = false;
+	if (kv->ops->commit(kv, err) < 0) {
+		/* Whatever the engine managed, leave nothing half open. */
+		kv->ops->abort(kv, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int kv_abort(struct kv *kv, struct err *err)
+{
+	if (!kv->in_txn)
+		return 0;
+	kv->in_txn = false;
+	return kv->ops->abort(kv, err);
+}
+
+int kv_sync(struct kv *kv, struct err *err)
+{
+	if (kv->flags & KV_READONLY)
+		return 0;
+	if (kv->in_txn)
+		return err_set(err, ERR_USAGE, "%s: sync inside a transaction", kv->path);
+	return kv->ops->sync(kv, err);
+}
+
+int kv_stats(struct kv *kv, struct kv_stats *st, struct err *err)
+{
+	return kv->ops->stats(kv, st, err);
+}
+
+const char *kv_path(const struct kv *kv)
+{
+	return kv->path;
+}
+
+bool kv_in_txn(const struct kv *kv)
+{
+	return kv && kv->in_txn;
+}
