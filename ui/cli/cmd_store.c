@@ -54,6 +54,17 @@ int cmd_store_options(struct cli *cli, const char *command, int argc, char **arg
 	return 0;
 }
 
+int cmd_store_only_account(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	int r = cmd_store_options(cli, "store", argc, argv, longopts, "a:h", NULL, NULL);
+	if (r < 0)
+		return r == -1 ? EXIT_OK : EXIT_USAGE;
+	if (optind < argc)
+		return cli_usage_error("store", _("unexpected argument '%s'"), argv[optind]);
+	return -1;
+}
+
 struct store *cmd_store_open(struct cli *cli, unsigned flags)
 {
 	struct store *s;

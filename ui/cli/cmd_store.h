@@ -15,6 +15,9 @@ struct cli;
 int cmd_store_options(struct cli *cli, const char *command, int argc, char **argv,
 		      const struct option *longopts, const char *shortopts,
 		      int (*own)(int opt, void *aux), void *aux);
+/* For subcommands that take no option but -a: parses argv and returns an
+ * exit status to end with, or -1 to go on. */
+int cmd_store_only_account(struct cli *cli, int argc, char **argv);
 /* Opens the data dir's store; prints the problem and returns NULL. */
 struct store *cmd_store_open(struct cli *cli, unsigned flags);
 /* The accounts to work on: the one -a names, else every account in the

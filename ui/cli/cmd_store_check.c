@@ -96,13 +96,9 @@ static int check_account(struct store *s, const char *name)
 
 int cmd_store_check(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	int r = cmd_store_options(cli, "store", argc, argv, longopts, "a:h", NULL,
-				  NULL);
-	if (r < 0)
-		return r == -1 ? EXIT_OK : EXIT_USAGE;
-	if (optind < argc)
-		return cli_usage_error("store", _("unexpected argument '%s'"), argv[optind]);
+	int r = cmd_store_only_account(cli, argc, argv);
+	if (r >= 0)
+		return r;
 	struct store *s = cmd_store_open(cli, STORE_READONLY);
 	if (!s)
 		return EXIT_RUNTIME;
