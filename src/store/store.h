@@ -41,7 +41,9 @@
  * (journal, outbox) together, e.g. an offline flag change and its journal
  * entry: they live in different files, and the group's changes to the mail
  * are also logged in the queue's commit, from which the next open completes
- * them if a crash came between the two commits.
+ * them if a crash came between the two commits. (Such a group's changes to
+ * the mail must stay under 8 MB; larger ones, like a first sync, are for
+ * mail alone.)
  *
  * Bodies and summaries in one group (store_msg_deliver) are committed bodies
  * first. A crash between the two leaves a body without its summary, which no
