@@ -499,7 +499,17 @@ static void test_mixed_group(void)
 	ok(store_acct_notice(a) == NULL, "once only");
 	/* A group too large to log cannot take the queue along. */
 	store_begin(a, NULL);
-	put_range(a, f.id, 100, 40000, 1, 0, false);
+	char *huge = xmalloc(100001);
+	memset(huge, 'h', 100000);
+	huge[100000] = '\0';
+	for (uint32_t uid = 100; uid < 200; uid++) {
+		struct msg_summary big;
+		fixture_summary(&big, uid, 0);
+		msg_summary_set(&big.subject, huge);
+		store_msg_put(a, f.id, &big, 1, NULL);
+		msg_summary_release(&big);
+	}
+	free(huge);
 	struct store_op op = { .kind = OP_FLAGS, .folder = f.id };
 	struct err e = ERR_INIT;
 	ok(store_journal_add(a, &op, NULL, 0, &e) < 0 && e.kind == ERR_USAGE,
