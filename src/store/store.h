@@ -243,6 +243,12 @@ typedef int store_msg_fn(const struct msg_summary *s, void *aux, struct err *err
 int store_msg_scan(struct store_acct *acct, uint32_t folder, uint32_t from_uid,
 		   store_msg_fn *fn, void *aux, struct err *err);
 
+/* The UIDs of folder, ascending, appended to uids (no summary is decoded:
+ * cheap enough to compare with the server's list after every select). */
+typedef ARRAY(uint32_t) store_uids;
+int store_msg_uids(struct store_acct *acct, uint32_t folder, store_uids *uids,
+		   struct err *err);
+
 /* Stores a downloaded message (POP3, local delivery): body and summary
  * together, the body durably first. s->uid 0 gets a new local id (written
  * back to s->uid). With STORE_SYNC the message is on disk when this returns

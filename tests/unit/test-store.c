@@ -241,6 +241,12 @@ static void test_messages(struct store_acct *a)
 	/* The odd UIDs go in between: every chunk splits. */
 	put_range(a, id, 1, 1999, 2, 0, false);
 	ok(scan_is(a, id, 0, 1, 2000, 1, 0), "inserted in between, in order");
+	store_uids uids = ARRAY_INIT;
+	bool seq = store_msg_uids(a, id, &uids, NULL) == 0 && uids.n == 2000;
+	for (size_t i = 0; seq && i < uids.n; i++)
+		seq = uids.v[i] == i + 1;
+	ok(seq, "the UID list");
+	ARRAY_RELEASE(&uids);
 	expect_counts(a, id, 2000, count_unseen(1, 2000, 1, 0), "after the inserts");
 	ok(fixture_check_clean(a), "check is clean after splits");
 	/* New messages one at a time at the end, as IMAP delivers them. */
