@@ -10,6 +10,7 @@
 #include "util/err.h"
 #include "util/paths.h"
 #include "util/sanitize.h"
+#include "util/width.h"
 
 void cli_print(FILE *out, const char *fmt, ...)
 {
@@ -22,6 +23,21 @@ void cli_print(FILE *out, const char *fmt, ...)
 	fflush(out);
 	free(safe);
 	free(msg);
+}
+
+void cli_print_fields(FILE *out, int indent, int gap, const struct cli_field *fields, size_t n)
+{
+	size_t widest = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t w = utf8_width(fields[i].label, strlen(fields[i].label));
+		if (w > widest)
+			widest = w;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t pad = widest - utf8_width(fields[i].label, strlen(fields[i].label)) + (size_t)gap;
+		cli_print(out, "%*s%s%*s%s\n", indent, "", fields[i].label, (int)pad, "",
+			  fields[i].value);
+	}
 }
 
 void cli_error(const char *fmt, ...)

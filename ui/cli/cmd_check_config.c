@@ -23,13 +23,34 @@ static void print_account(const struct account_conf *a)
 	free(line);
 }
 
+/* --list-keys: every key name, for scripts, completion and the test that
+ * holds the manual pages to them. Reads no configuration. */
+static int list_keys(void)
+{
+	for (const char *const *k = conf_global_key_names(); *k; k++)
+		printf("global %s\n", *k);
+	for (const char *const *k = conf_account_key_names(); *k; k++)
+		printf("account %s\n", *k);
+	return EXIT_OK;
+}
+
 int cmd_check_config(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	enum { OPT_LIST_KEYS = 256 };
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "list-keys", no_argument, NULL, OPT_LIST_KEYS },
+		{ NULL, 0, NULL, 0 },
+	};
 	const struct cli_command *self = cli_find_command("check-config");
+	bool keys = false;
 	int opt;
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (opt == OPT_LIST_KEYS) {
+			keys = true;
+			continue;
+		}
 		int r = cli_common_option(cli, self, opt);
 		if (r < 0)
 			return EXIT_OK;
@@ -38,6 +59,8 @@ int cmd_check_config(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("check-config", _("unexpected argument '%s'"), argv[optind]);
+	if (keys)
+		return list_keys();
 
 	struct conf *conf = cli_conf(cli);
 	if (!conf)
