@@ -40,6 +40,14 @@ void cli_print_fields(FILE *out, int indent, int gap, const struct cli_field *fi
 	}
 }
 
+bool cli_answer_is_yes(const char *answer)
+{
+	/* TRANSLATORS: letters that answer yes to [y/N]; y and Y always work too. */
+	const char *yes = _("yY");
+	unsigned char c = (unsigned char)answer[0];
+	return c && (c == 'y' || c == 'Y' || (c < 0x80 && strchr(yes, c)));
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;

@@ -83,6 +83,9 @@ struct cli_field {
  * column whatever width the translated labels have. Sanitized like
  * cli_print(). */
 void cli_print_fields(FILE *out, int indent, int gap, const struct cli_field *fields, size_t n);
+/* Whether a typed answer to a "[y/N]" question means yes: y or Y, or the
+ * letters the translation gives for yes (j in German, o in French). */
+bool cli_answer_is_yes(const char *answer);
 /* Prints "postie: MESSAGE" to stderr, sanitized for the terminal. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints an error's message and maps its kind to an exit status. */
