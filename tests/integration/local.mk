@@ -23,3 +23,6 @@ SCRIPT_TESTS += \
 	tests/integration/test_show_corpus.py
 EXTRA_DIST += tests/data/mail
 SCRIPT_TESTS += tests/integration/test_store_cli.py
+
+## Translations at work: languages, dates, numbers, aligned columns.
+SCRIPT_TESTS += tests/integration/test_i18n.py

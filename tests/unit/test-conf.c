@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf/conf.h"
 #include "tap.h"

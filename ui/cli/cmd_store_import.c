@@ -67,7 +67,7 @@ int cmd_store_import(struct cli *cli, int argc, char **argv)
 		cli_print(stdout, ngettext("%s/%s: %'u message imported", "%s/%s: %'u messages imported",
 					   st.imported), account, o.folder, st.imported);
 		if (st.already)
-			cli_print(stdout, ngettext(", %u was there already", ", %u were there already",
+			cli_print(stdout, ngettext(", %'u was there already", ", %'u were there already",
 						   st.already), st.already);
 		if (st.skipped)
 			cli_print(stdout, ngettext(", %u file skipped", ", %u files skipped",
