@@ -14,6 +14,7 @@ postie_SOURCES += \
 	ui/cli/cmd_move.c \
 	ui/cli/cmd_delete.c \
 	ui/cli/cmd_bench_open.c \
+	ui/cli/cmd_watch.c \
 	ui/cli/mailstore.c \
 	ui/cli/netui.c \
 	ui/tui/tui.c ui/tui/tui.h

@@ -26,21 +26,22 @@ static char *convert(const char *to, const char *from, const char *s)
 	struct buf out = BUF_INIT;
 	buf_grow(&out, in_len * 4 + 16);
 	char *in = (char *)s;
-	bool ok = true;
-	for (;;) {
+	bool ok = true, flushed = false;
+	while (ok && !flushed) {
 		char *o = out.data + out.len;
 		size_t room = out.cap - out.len - 1;
-		size_t r = in_len ? iconv(cd, &in, &in_len, &o, &room)
-				  : iconv(cd, NULL, NULL, &o, &room);
+		/* All input taken: one more call writes the shift state out (the
+		 * closing "-" of a modified UTF-7 run). */
+		bool flush = in_len == 0;
+		size_t r = flush ? iconv(cd, NULL, NULL, &o, &room)
+				 : iconv(cd, &in, &in_len, &o, &room);
 		out.len = (size_t)(o - out.data);
-		if (r != (size_t)-1 && !in_len)
-			break;
-		if (r == (size_t)-1 && errno != E2BIG) {
-			ok = false;
-			break;
-		}
-		if (r == (size_t)-1)
+		if (r == (size_t)-1 && errno == E2BIG)
 			buf_grow(&out, out.cap);
+		else if (r == (size_t)-1)
+			ok = false;
+		else
+			flushed = flush;
 	}
 	iconv_close(cd);
 	if (!ok || memchr(out.data, '\0', out.len)) {

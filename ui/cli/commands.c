@@ -103,6 +103,14 @@ const struct cli_command cli_commands[] = {
 	     "      --to DIR          where --save writes (default: the current directory)\n"
 	     "      --open N          open attachment N with its mailcap viewer\n"),
 	  cmd_show },
+	{ "watch", N_("[--once] [--timeout SECONDS] [--interval SECONDS] [FOLDER]"),
+	  N_("Keep a folder in sync and report new mail as it arrives."),
+	  N_("Syncs FOLDER (INBOX by default), then waits for changes on the server (IMAP\n"
+	     "IDLE, or a check every --interval seconds, default 60, where the server has\n"
+	     "no IDLE), keeping the stored mail in line and printing a line for new mail:\n"
+	     "\"N new messages in FOLDER\". Runs until interrupted, --timeout seconds have\n"
+	     "passed, or with --once after the first new mail.\n"),
+	  cmd_watch },
 	{ "bench-open", N_("[FOLDER]"), N_("Time opening a folder (for tests/bench)."),
 	  N_("Does what the full-screen interface does to open a folder (loads its index\n"
 	     "from the store, connects, syncs the folder) and prints, in milliseconds from\n"
