@@ -82,6 +82,16 @@ static bool drv_connected(struct driver *d)
 	return drv->s && !imap_session_broken(drv->s);
 }
 
+int imap_folder_load(struct imap_driver *drv, uint32_t id, struct store_folder *f,
+		     struct err *err)
+{
+	int r = store_folder_get_id(drv->d->store, id, f, err);
+	if (r == 0)
+		r = err_set(err, ERR_NOT_FOUND, _("account %s has no folder %u"),
+			    drv->d->conf->account, id);
+	return r < 0 ? -1 : 0;
+}
+
 void imap_names_clear(struct imap_driver *drv)
 {
 	for (size_t i = 0; i < drv->names.n; i++) {

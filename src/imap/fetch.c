@@ -218,11 +218,8 @@ int imap_fetch_body(struct driver *d, uint32_t folder, uint32_t uid, struct err 
 {
 	struct imap_driver *drv = imap_drv(d);
 	struct store_folder f = { 0 };
-	int r = store_folder_get_id(d->store, folder, &f, err);
+	int r = imap_folder_load(drv, folder, &f, err);
 	if (r == 0)
-		r = err_set(err, ERR_NOT_FOUND, _("account %s has no folder %u"), d->conf->account,
-			    folder);
-	if (r > 0)
 		r = imap_select(drv, &f, false, err);
 	size_t stored = 0;
 	if (r == 0)

@@ -119,6 +119,9 @@ static inline struct imap_driver *imap_drv(struct driver *d)
 int imap_check(struct imap_driver *drv, int r, const char *what, struct err *err);
 /* Fails with ERR_NET unless connected (connect() is the caller's job). */
 int imap_need_session(struct imap_driver *drv, struct err *err);
+/* The store's folder id into f, or -1 with ERR_NOT_FOUND. */
+int imap_folder_load(struct imap_driver *drv, uint32_t id, struct store_folder *f,
+		     struct err *err);
 /* The server's name of a store folder name: from the last LIST, else encoded. */
 char *imap_wire_name(struct imap_driver *drv, const char *utf8, struct err *err);
 void imap_names_clear(struct imap_driver *drv);

@@ -189,11 +189,8 @@ int imap_append(struct driver *d, uint32_t folder, const void *msg, size_t len, 
 	if (imap_need_session(drv, err) < 0)
 		return -1;
 	struct store_folder f = { 0 };
-	int r = store_folder_get_id(d->store, folder, &f, err);
-	if (r == 0)
-		r = err_set(err, ERR_NOT_FOUND, _("account %s has no folder %u"), d->conf->account,
-			    folder);
-	char *wire = r > 0 ? imap_wire_name(drv, f.name, err) : NULL;
+	int r = imap_folder_load(drv, folder, &f, err);
+	char *wire = r == 0 ? imap_wire_name(drv, f.name, err) : NULL;
 	r = wire ? append_wire(drv, f.name, wire, msg, len, flags, uid_r, err) : -1;
 	free(wire);
 	store_folder_release(&f);

@@ -368,10 +368,7 @@ int imap_sync_folder(struct driver *d, uint32_t folder, unsigned flags, struct e
 				(pending && imap_replay_journal(d, err) < 0)))
 		return -1;
 	struct store_folder f = { 0 };
-	int r = store_folder_get_id(d->store, folder, &f, err);
-	if (r == 0)
-		r = err_set(err, ERR_NOT_FOUND, _("account %s has no folder %u"), d->conf->account,
-			    folder);
+	int r = imap_folder_load(drv, folder, &f, err);
 	if (r < 0 || (f.attrs & FOLDER_NOSELECT)) {
 		store_folder_release(&f);
 		return r < 0 ? -1 : 0;

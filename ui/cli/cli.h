@@ -98,6 +98,19 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	{ "account", required_argument, NULL, 'a' }, \
 	{ "help", no_argument, NULL, 'h' }
 int cli_common_option(struct cli *cli, const struct cli_command *cmd, int opt);
+/* getopt_long() for command with -a and -h handled: returns the command's
+ * own next option, '?' for an unknown one, -1 after the last, or
+ * CLI_OPT_HELP when help was printed (exit 0). shortopts are the command's
+ * own; options may follow operands unless shortopts starts with '+'.
+ * longopts must hold CLI_COMMON_LONGOPTS (NULL: only those). Set optind = 0
+ * before the first call. */
+#define CLI_OPT_HELP (-2)
+int cli_getopt(struct cli *cli, const char *command, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts);
+/* For commands with only the common options: -1 to go on (optind at the
+ * operands), else the exit status. */
+int cli_plain_options(struct cli *cli, const char *command, int argc, char **argv,
+		      const char *shortopts);
 
 void cli_release(struct cli *cli);
 

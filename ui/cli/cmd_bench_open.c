@@ -146,21 +146,15 @@ int cmd_bench_open(struct cli *cli, int argc, char **argv)
 	};
 	struct bench b = { .idx = STORE_INDEX_INIT, .first_screen = -1 };
 	clock_gettime(CLOCK_MONOTONIC, &b.start);
-	const struct cli_command *self = cli_find_command("bench-open");
 	bool offline = false;
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS_ANYWHERE, longopts,
-				  NULL)) != -1) {
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
+	while ((opt = cli_getopt(cli, "bench-open", argc, argv, "", longopts)) != -1) {
+		if (opt == CLI_OPT_HELP)
 			return EXIT_OK;
-		if (r > 0)
-			continue;
-		if (opt == 'o')
-			offline = true;
-		else
+		if (opt != 'o')
 			return cli_usage_error("bench-open", _("unknown option"));
+		offline = true;
 	}
 	if (argc - optind > 1)
 		return cli_usage_error("bench-open", _("give at most one folder"));

@@ -7,26 +7,9 @@
 #include "cli/commands.h"
 #include "util/err.h"
 
-static int parse_common(struct cli *cli, int argc, char **argv, const char *name)
-{
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	const struct cli_command *self = cli_find_command(name);
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS_ANYWHERE, longopts,
-				  NULL)) != -1) {
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
-			return EXIT_OK;
-		if (r == 0)
-			return cli_usage_error(name, _("unknown option"));
-	}
-	return -1;
-}
-
 int cmd_delete(struct cli *cli, int argc, char **argv)
 {
-	int st = parse_common(cli, argc, argv, "delete");
+	int st = cli_plain_options(cli, "delete", argc, argv, "");
 	if (st >= 0)
 		return st;
 	if (argc - optind != 2)
@@ -48,7 +31,7 @@ int cmd_delete(struct cli *cli, int argc, char **argv)
 
 int cmd_expunge(struct cli *cli, int argc, char **argv)
 {
-	int st = parse_common(cli, argc, argv, "expunge");
+	int st = cli_plain_options(cli, "expunge", argc, argv, "");
 	if (st >= 0)
 		return st;
 	if (argc - optind != 1)

@@ -41,23 +41,16 @@ static int parse_change(const char *arg, uint32_t *add, uint32_t *del, word_list
 
 int cmd_flag(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	const struct cli_command *self = cli_find_command("flag");
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
-			return EXIT_OK;
-		if (r == 0)
-			return cli_usage_error("flag", _("unknown option"));
-	}
+	/* "+": -seen after the operands is an operand, not an option. */
+	int st = cli_plain_options(cli, "flag", argc, argv, "+");
+	if (st >= 0)
+		return st;
 	if (argc - optind < 3)
 		return cli_usage_error("flag", _("give a folder, message ids and +FLAG or -FLAG"));
 	struct cli_ids ids = ARRAY_INIT;
 	uint32_t add = 0, del = 0;
 	word_list kw_add = ARRAY_INIT, kw_del = ARRAY_INIT;
-	int st = cli_parse_ids("flag", argv[optind + 1], &ids) < 0 ? EXIT_USAGE : 0;
+	st = cli_parse_ids("flag", argv[optind + 1], &ids) < 0 ? EXIT_USAGE : 0;
 	for (int i = optind + 2; i < argc && !st; i++)
 		st = parse_change(argv[i], &add, &del, &kw_add, &kw_del);
 	struct cli_ops o;

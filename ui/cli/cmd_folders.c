@@ -46,21 +46,15 @@ int cmd_folders(struct cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *self = cli_find_command("folders");
 	bool json = false;
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS_ANYWHERE, longopts,
-				  NULL)) != -1) {
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
+	while ((opt = cli_getopt(cli, "folders", argc, argv, "", longopts)) != -1) {
+		if (opt == CLI_OPT_HELP)
 			return EXIT_OK;
-		if (r > 0)
-			continue;
-		if (opt == 'j')
-			json = true;
-		else
+		if (opt != 'j')
 			return cli_usage_error("folders", _("unknown option"));
+		json = true;
 	}
 	if (optind < argc)
 		return cli_usage_error("folders", _("unexpected argument '%s'"), argv[optind]);

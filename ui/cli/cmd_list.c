@@ -137,21 +137,15 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *self = cli_find_command("list");
 	struct list_ctx c = { false, BUF_INIT };
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS_ANYWHERE, longopts,
-				  NULL)) != -1) {
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
+	while ((opt = cli_getopt(cli, "list", argc, argv, "", longopts)) != -1) {
+		if (opt == CLI_OPT_HELP)
 			return EXIT_OK;
-		if (r > 0)
-			continue;
-		if (opt == 'j')
-			c.json = true;
-		else
+		if (opt != 'j')
 			return cli_usage_error("list", _("unknown option"));
+		c.json = true;
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("list", _("give one folder (postie folders lists them)"));

@@ -8,18 +8,9 @@
 
 static int transfer(struct cli *cli, int argc, char **argv, const char *name, bool move)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	const struct cli_command *self = cli_find_command(name);
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS_ANYWHERE, longopts,
-				  NULL)) != -1) {
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
-			return EXIT_OK;
-		if (r == 0)
-			return cli_usage_error(name, _("unknown option"));
-	}
+	int st = cli_plain_options(cli, name, argc, argv, "");
+	if (st >= 0)
+		return st;
 	if (argc - optind != 3)
 		return cli_usage_error(name, _("give a folder, message ids and the destination "
 					       "folder"));
@@ -27,7 +18,7 @@ static int transfer(struct cli *cli, int argc, char **argv, const char *name, bo
 	if (cli_parse_ids(name, argv[optind + 1], &ids) < 0)
 		return EXIT_USAGE;
 	struct cli_ops o;
-	int st = cli_ops_open(cli, argv[optind], &o);
+	st = cli_ops_open(cli, argv[optind], &o);
 	struct store_folder dest = { 0 };
 	if (!st)
 		st = cli_folder(&o.ca, argv[optind + 2], &dest);

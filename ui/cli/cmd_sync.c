@@ -153,18 +153,12 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *self = cli_find_command("sync");
 	struct sync_opts o = { .bodies = -1 };
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS_ANYWHERE "q", longopts,
-				  NULL)) != -1) {
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
-			return EXIT_OK;
-		if (r > 0)
-			continue;
+	while ((opt = cli_getopt(cli, "sync", argc, argv, "q", longopts)) != -1) {
 		switch (opt) {
+		case CLI_OPT_HELP: return EXIT_OK;
 		case OPT_FULL: o.full = true; break;
 		case OPT_BODIES: o.bodies = 1; break;
 		case OPT_NO_BODIES: o.bodies = 0; break;

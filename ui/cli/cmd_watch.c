@@ -87,19 +87,13 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 		{ "interval", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *self = cli_find_command("watch");
 	struct watch w = { .poll_ms = 60000 };
 	long timeout = 0, v;
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS_ANYWHERE, longopts,
-				  NULL)) != -1) {
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
-			return EXIT_OK;
-		if (r > 0)
-			continue;
+	while ((opt = cli_getopt(cli, "watch", argc, argv, "", longopts)) != -1) {
 		switch (opt) {
+		case CLI_OPT_HELP: return EXIT_OK;
 		case '1': w.once = true; break;
 		case 't':
 		case 'i':
