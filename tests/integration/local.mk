@@ -22,6 +22,7 @@ SCRIPT_TESTS += \
 	tests/integration/test_show_cli.py \
 	tests/integration/test_show_corpus.py
 EXTRA_DIST += tests/data/mail
+SCRIPT_TESTS += tests/integration/test_store_cli.py
 
 ## IMAP sync (src/imap, src/core): sync modes, offline journal, kills, IDLE.
 SCRIPT_TESTS += \

@@ -19,4 +19,10 @@ int cmd_expunge(struct cli *cli, int argc, char **argv);
 int cmd_watch(struct cli *cli, int argc, char **argv);
 int cmd_bench_open(struct cli *cli, int argc, char **argv);
 
+int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_store(struct cli *cli, int argc, char **argv);
+int cmd_store_check(struct cli *cli, int argc, char **argv);
+int cmd_store_compact(struct cli *cli, int argc, char **argv);
+int cmd_store_import(struct cli *cli, int argc, char **argv);
+
 #endif
