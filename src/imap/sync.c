@@ -117,8 +117,7 @@ static char *keyword_key(char *const *kw, size_t n)
 
 struct scan_ctx {
 	uint32_t below;         /* 0: no limit */
-	local_list *list;       /* with flags, or */
-	uid_list *uids;         /* only the UIDs */
+	local_list *list;
 };
 
 static int collect_local(const struct msg_summary *s, void *aux, struct err *err)
@@ -127,13 +126,9 @@ static int collect_local(const struct msg_summary *s, void *aux, struct err *err
 	struct scan_ctx *c = aux;
 	if (c->below && s->uid >= c->below)
 		return 1;
-	if (c->uids) {
-		ARRAY_PUSH(c->uids, s->uid);
-	} else {
-		struct local_msg m = { s->uid, s->flags & ~(uint32_t)MSG_RECENT,
-				       keyword_key(s->keywords, s->n_keywords) };
-		ARRAY_PUSH(c->list, m);
-	}
+	struct local_msg m = { s->uid, s->flags & ~(uint32_t)MSG_RECENT,
+			       keyword_key(s->keywords, s->n_keywords) };
+	ARRAY_PUSH(c->list, m);
 	return 0;
 }
 
@@ -147,8 +142,14 @@ static void local_release(local_list *l)
 static int local_uids(struct imap_driver *drv, uint32_t folder, uint32_t from, uint32_t below,
 		      uid_list *out, struct err *err)
 {
-	struct scan_ctx c = { below, NULL, out };
-	return store_msg_scan(drv->d->store, folder, from, collect_local, &c, err);
+	if (store_msg_uids(drv->d->store, folder, out, err) < 0)
+		return -1;
+	size_t n = 0;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->v[i] >= from && (!below || out->v[i] < below))
+			out->v[n++] = out->v[i];
+	out->n = n;
+	return 0;
 }
 
 /* ---- step 2 ---- */
@@ -190,7 +191,7 @@ static int full_diff(struct imap_driver *drv, const struct store_folder *f, uint
 	if (srv.n > 1)
 		qsort(srv.v, srv.n, sizeof *srv.v, cmp_flagrec);
 	local_list loc = ARRAY_INIT;
-	struct scan_ctx sc = { uidnext, &loc, NULL };
+	struct scan_ctx sc = { uidnext, &loc };
 	int r = store_msg_scan(drv->d->store, f->id, 0, collect_local, &sc, err);
 	imap_flagrecs changed = ARRAY_INIT;
 	uid_list gone = ARRAY_INIT, missing = ARRAY_INIT;

@@ -267,7 +267,6 @@ int store_body_get(struct store_acct *acct, uint32_t folder, uint32_t uid, struc
 int store_body_del(struct store_acct *acct, uint32_t folder, uint32_t uid, struct err *err);
 /* Appends the UIDs of folder's messages whose body is stored, in no
  * particular order, without reading the bodies. */
-typedef ARRAY(uint32_t) store_uids;
 int store_body_uids(struct store_acct *acct, uint32_t folder, store_uids *uids,
 		    struct err *err);
 
