@@ -23,13 +23,9 @@ static void enc_strv(struct buf *b, char *const *v, size_t n)
 		enc_str(b, v[i]);
 }
 
-static char **dec_strv(struct dec *d, size_t max, size_t *n_r)
+static char **dec_strv(struct dec *d, size_t *n_r)
 {
-	size_t n = (size_t)dec_uvar_max(d, max);
-	if (n > (size_t)(d->end - d->p))
-		d->bad = true;  /* each takes a byte at least: do not allocate for garbage */
-	if (d->bad)
-		n = 0;
+	size_t n = (size_t)dec_uvar_max(d, OP_MAX_KEYWORDS);
 	char **v = n ? xcalloc(n, sizeof *v) : NULL;
 	for (size_t i = 0; i < n; i++) {
 		v[i] = dec_strdup(d);
@@ -58,9 +54,6 @@ static void op_encode(struct buf *b, const struct store_op *op)
 	enc_svar(b, op->created);
 	enc_uvar(b, op->attempts);
 	enc_str(b, op->last_error);
-	/* Optional trailing field: records without it decode as before. */
-	if (op->n_uidls)
-		enc_strv(b, op->uidls, op->n_uidls);
 }
 
 int op_decode(const void *p, size_t n, uint64_t seq, struct store_op *op)
@@ -83,15 +76,13 @@ int op_decode(const void *p, size_t n, uint64_t seq, struct store_op *op)
 		op->uids[i] = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
 	op->flags_add = (uint32_t)dec_uvar_max(&d, MSG_FLAGS_ALL);
 	op->flags_del = (uint32_t)dec_uvar_max(&d, MSG_FLAGS_ALL);
-	op->kw_add = dec_strv(&d, OP_MAX_KEYWORDS, &op->n_kw_add);
-	op->kw_del = dec_strv(&d, OP_MAX_KEYWORDS, &op->n_kw_del);
+	op->kw_add = dec_strv(&d, &op->n_kw_add);
+	op->kw_del = dec_strv(&d, &op->n_kw_del);
 	op->dest = dec_strdup(&d);
 	op->append_flags = (uint32_t)dec_uvar_max(&d, MSG_FLAGS_ALL);
 	op->created = dec_svar(&d);
 	op->attempts = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
 	op->last_error = dec_strdup(&d);
-	if (!d.bad && !dec_done(&d))
-		op->uidls = dec_strv(&d, OP_MAX_UIDS, &op->n_uidls);
 	if (d.bad || !dec_done(&d)) {
 		if (!op->uids)
 			op->n_uids = 0;
@@ -113,7 +104,6 @@ void store_op_release(struct store_op *op)
 	free(op->uids);
 	free_strv(op->kw_add, op->n_kw_add);
 	free_strv(op->kw_del, op->n_kw_del);
-	free_strv(op->uidls, op->n_uidls);
 	free(op->dest);
 	free(op->last_error);
 	memset(op, 0, sizeof *op);

@@ -322,11 +322,6 @@ struct store_op {
 	int64_t created;
 	uint32_t attempts;
 	char *last_error;        /* why the last replay failed; NULL */
-	/* OP_EXPUNGE of a POP3 account with delete_on_server_when_deleted: the
-	 * UIDLs of the deleted messages (their summaries are gone by the time
-	 * the driver replays the op), for the driver to DELE on the server. */
-	char **uidls;
-	size_t n_uidls;
 };
 
 typedef ARRAY(struct store_op) store_ops;

@@ -1,5 +1,4 @@
-/* store: the records of downloaded POP3 messages ('P'), and journal ops
- * that carry UIDLs. */
+/* store: the records of downloaded POP3 messages ('P'). */
 #include "common.h"
 
 #include "store-fixture.h"
@@ -75,40 +74,12 @@ static void test_records(struct store_acct *a)
 	store_folder_release(&f);
 }
 
-static void test_journal_uidls(struct store_acct *a)
-{
-	char *uidls[] = { "u1", "u2" };
-	struct store_op op = { .kind = OP_EXPUNGE, .folder = 1, .uidls = uidls, .n_uidls = 2 };
-	uint32_t uids[] = { 4, 5 };
-	op.uids = uids;
-	op.n_uids = 2;
-	ok(store_journal_add(a, &op, NULL, 0, NULL) == 0, "journal an expunge with UIDLs");
-	struct store_op plain = { .kind = OP_FLAGS, .folder = 1, .flags_add = MSG_SEEN };
-	store_journal_add(a, &plain, NULL, 0, NULL);
-	store_ops list = ARRAY_INIT;
-	ok(store_journal_list(a, &list, NULL) == 0 && list.n == 2, "listed");
-	ok(list.n == 2 && list.v[0].n_uidls == 2 && strcmp(list.v[0].uidls[1], "u2") == 0 &&
-	   list.v[0].n_uids == 2, "the UIDLs come back");
-	ok(list.n == 2 && list.v[1].n_uidls == 0 && list.v[1].uidls == NULL,
-	   "an op without UIDLs has none");
-	if (list.n == 2) {
-		list.v[0].attempts = 3;
-		ok(store_journal_update(a, &list.v[0], NULL) == 0, "update");
-	}
-	store_ops_release(&list);
-	store_journal_list(a, &list, NULL);
-	ok(list.n == 2 && list.v[0].attempts == 3 && list.v[0].n_uidls == 2,
-	   "an update keeps the UIDLs");
-	store_ops_release(&list);
-}
-
 int main(void)
 {
 	char *dir = fixture_dir("pop3");
 	struct store *st = fixture_store(dir, 0);
 	struct store_acct *a = fixture_acct(st, "pop", STORE_ACCT_PRIMARY, 0);
 	test_records(a);
-	test_journal_uidls(a);
 	store_acct_close(&a);
 	store_close(&st);
 	free(dir);
