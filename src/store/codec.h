@@ -28,6 +28,12 @@ void enc_le32(struct buf *b, uint32_t v);
 void enc_str(struct buf *b, const char *s);
 void enc_bytes(struct buf *b, const void *p, size_t n);
 
+/* A string inside some bytes: not NUL-terminated; p is never NULL. */
+struct str_slice {
+	const char *p;
+	size_t n;
+};
+
 struct dec {
 	const unsigned char *p, *end;
 	bool bad;

@@ -20,4 +20,5 @@ src_libpostie_a_SOURCES += \
 	src/store/migrate.c \
 	src/store/check.c \
 	src/store/compact.c \
+	src/store/redo.c \
 	src/store/index.c src/store/index.h
