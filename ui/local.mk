@@ -7,5 +7,7 @@ postie_SOURCES += \
 	ui/cli/cmd_check_account.c \
 	ui/cli/cmd_check_config.c \
 	ui/cli/cmd_show.c \
+	ui/cli/cmd_sync.c \
 	ui/cli/netui.c \
+	ui/cli/storeui.c \
 	ui/tui/tui.c ui/tui/tui.h

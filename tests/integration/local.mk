@@ -22,3 +22,7 @@ SCRIPT_TESTS += \
 	tests/integration/test_show_cli.py \
 	tests/integration/test_show_corpus.py
 EXTRA_DIST += tests/data/mail
+
+## POP3 download-and-delete against the rig's Dovecot, with the fault proxy.
+check_PROGRAMS += tests/integration/store-dump
+tests_integration_store_dump_LDADD = $(POSTIE_CORE_LIBS)

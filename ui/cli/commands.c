@@ -48,6 +48,17 @@ const struct cli_command cli_commands[] = {
 	     "      --to DIR          where --save writes (default: the current directory)\n"
 	     "      --open N          open attachment N with its mailcap viewer\n"),
 	  cmd_show },
+	{ "sync", "", N_("Bring an account's store up to date with its server."),
+	  N_("IMAP: carries changes made offline to the server, then brings every folder\n"
+	     "in the store in line with it. POP3: downloads every new message into the\n"
+	     "INBOX and then deletes it on the server (unless leave_on_server = yes), only\n"
+	     "after it is safely on disk; deletions the account's keys make due are\n"
+	     "carried out too. Progress goes to standard error on a terminal; the number\n"
+	     "of new messages to standard output.\n\n"
+	     "Exits 0 when the sync completed, 1 when it failed (what was stored before the\n"
+	     "failure stays stored, and nothing is lost), 2 on a usage or configuration\n"
+	     "error.\n"),
+	  cmd_sync },
 	{ "help", N_("[COMMAND]"), N_("Show help for postie or for one command."), NULL, cmd_help },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -8,5 +8,6 @@ int cmd_check_account(struct cli *cli, int argc, char **argv);
 int cmd_check_config(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_sync(struct cli *cli, int argc, char **argv);
 
 #endif
