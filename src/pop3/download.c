@@ -18,6 +18,7 @@
 #include "core/driver.h"
 #include "pop3/listing.h"
 #include "pop3/pop3-private.h"
+#include "pop3/wire.h"
 #include "pop3/retr.h"
 #include "pop3/sync.h"
 #include "store/store.h"

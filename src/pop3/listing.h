@@ -7,14 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pop3/wire.h"
 #include "util/strpool.h"
 
 struct err;
 struct pop3_session;
 
-#define POP3_COUNT_MAX 50000000u        /* more messages than this is not believed */
-#define POP3_SIZE_MAX (UINT64_C(1) << 53)
-#define POP3_UIDL_MAX 512
 
 struct pop3_entry {
 	uint32_t num;           /* message number, 1..count */
@@ -49,11 +47,5 @@ void pop3_listing_set_id(struct pop3_listing *l, size_t i, const char *id);
 void pop3_listing_index(struct pop3_listing *l);
 /* Whether some entry has this id (after pop3_list_all or _index). */
 bool pop3_listing_has_uidl(const struct pop3_listing *l, const char *uidl);
-
-/* The line parsers, for the unit tests: 0, or -1 when the line is not of
- * the form. */
-int pop3_parse_stat(const char *text, uint32_t *count, uint64_t *octets);
-int pop3_parse_scan_line(const char *line, uint32_t *num, uint64_t *size);
-int pop3_parse_uidl_line(const char *line, uint32_t *num, const char **uidl, size_t *len);
 
 #endif

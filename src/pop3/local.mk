@@ -7,4 +7,5 @@ src_libpostie_a_SOURCES += \
 	src/pop3/listing.c src/pop3/listing.h \
 	src/pop3/proto.c \
 	src/pop3/retr.c src/pop3/retr.h \
-	src/pop3/session.c
+	src/pop3/session.c \
+	src/pop3/wire.c src/pop3/wire.h

@@ -7,7 +7,6 @@
 #include "net/net.h"
 #include "pop3/pop3.h"
 #include "util/buf.h"
-#include "util/strpool.h"
 
 /* libetpan's internal state after a successful login (mailpop3.c's
  * POP3_STATE_TRANSACTION); set by hand after a SASL login it did not see. */
@@ -76,15 +75,5 @@ int pop3_read_body(struct pop3_session *s, const char *what, size_t max, struct 
 		   struct err *err);
 /* Marks the session broken and fills err with why the connection failed. */
 int pop3_conn_failed(struct pop3_session *s, const char *what, struct err *err);
-
-/* Undoing dot-stuffing over a stream of chunks (RFC 1939 3). */
-struct pop3_unstuff {
-	int state;
-};
-/* Appends the message bytes of in[0..n) to out and returns how much of in
- * was used: all of it, or up to and including the final "." line, when
- * *done is set. */
-size_t pop3_unstuff(struct pop3_unstuff *u, const char *in, size_t n, struct buf *out,
-		    bool *done);
 
 #endif

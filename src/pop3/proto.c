@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 #include "pop3/pop3-private.h"
+#include "pop3/wire.h"
 #include "util/err.h"
 #include "util/strutil.h"
 
@@ -156,62 +157,10 @@ int pop3_read_list_line(struct pop3_session *s, const char *what, struct buf *li
 	return 1;
 }
 
-enum { U_BOL, U_MID, U_DOT, U_DOTCR };
-
-size_t pop3_unstuff(struct pop3_unstuff *u, const char *in, size_t n, struct buf *out,
-		    bool *done)
-{
-	size_t i = 0;
-	*done = false;
-	while (i < n) {
-		switch (u->state) {
-		case U_MID: {
-			const char *nl = memchr(in + i, '\n', n - i);
-			size_t end = nl ? (size_t)(nl - in) + 1 : n;
-			buf_add(out, in + i, end - i);
-			i = end;
-			if (nl)
-				u->state = U_BOL;
-			break;
-		}
-		case U_BOL:
-			if (in[i] == '.') {
-				u->state = U_DOT;
-				i++;
-			} else {
-				u->state = U_MID;
-			}
-			break;
-		case U_DOT:
-			if (in[i] == '\r') {
-				u->state = U_DOTCR;
-				i++;
-			} else if (in[i] == '\n') {
-				u->state = U_BOL;
-				*done = true;
-				return i + 1;
-			} else {
-				u->state = U_MID;       /* the stuffed dot goes */
-			}
-			break;
-		case U_DOTCR:
-			if (in[i] == '\n') {
-				u->state = U_BOL;
-				*done = true;
-				return i + 1;
-			}
-			buf_addc(out, '\r');            /* ".\rX": the dot was stuffing */
-			u->state = U_MID;
-			break;
-		}
-	}
-	return n;
-}
-
 int pop3_read_body(struct pop3_session *s, const char *what, size_t max, struct buf *out,
 		   struct err *err)
 {
-	struct pop3_unstuff u = { U_BOL };
+	struct pop3_unstuff u = { 0 };
 	size_t start = out->len;
 	for (;;) {
 		if (s->in_start == s->in_end && fill(s, what, err) < 0)

@@ -1,13 +1,9 @@
-/* RETR, TOP and DELE, pipelined when the server offers PIPELINING (RFC 2449),
- * and the digest that stands in for a UIDL on servers without one. */
+/* RETR, TOP and DELE, pipelined when the server offers PIPELINING (RFC 2449). */
 #include "common.h"
-
-#include <gnutls/crypto.h>
 
 #include "pop3/listing.h"
 #include "pop3/pop3-private.h"
 #include "pop3/retr.h"
-#include "store/summary.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -76,32 +72,4 @@ int pop3_dele(struct pop3_session *s, const uint32_t *nums, size_t n, size_t *re
 	}
 	buf_release(&said);
 	return r;
-}
-
-void pop3_digest_id(const char *msg, size_t len, uint64_t size, char out[POP3_DIGEST_ID_LEN])
-{
-	struct msg_summary s;
-	msg_summary_init(&s);
-	msg_summary_fill_header(&s, msg, len);
-	/* Servers rewrite some headers between sessions (Status:, X-UIDL:), so
-	 * only fields that travel with the message count. */
-	struct buf text = BUF_INIT;
-	const char *fields[] = { s.message_id, s.from, s.subject };
-	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
-		buf_adds(&text, fields[i] ? fields[i] : "");
-		buf_addc(&text, '\0');
-	}
-	buf_addf(&text, "%lld%c%llu", (long long)s.date, 0, (unsigned long long)size);
-	unsigned char d[32];
-	gnutls_hash_fast(GNUTLS_DIG_SHA256, text.data, text.len, d);
-	buf_release(&text);
-	msg_summary_release(&s);
-	static const char hex[] = "0123456789abcdef";
-	memcpy(out, POP3_DIGEST_PREFIX, sizeof POP3_DIGEST_PREFIX - 1);
-	char *p = out + sizeof POP3_DIGEST_PREFIX - 1;
-	for (size_t i = 0; i < 20; i++) {
-		*p++ = hex[d[i] >> 4];
-		*p++ = hex[d[i] & 15];
-	}
-	*p = '\0';
 }

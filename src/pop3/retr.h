@@ -30,10 +30,4 @@ typedef void pop3_refused_fn(void *aux, uint32_t num, const char *said);
 int pop3_dele(struct pop3_session *s, const uint32_t *nums, size_t n, size_t *refused,
 	      pop3_refused_fn *refused_fn, void *aux, struct err *err);
 
-/* A server without UIDL: an id from the message's Message-ID, Date, From,
- * Subject and size, "digest:" and 40 hex digits. */
-#define POP3_DIGEST_PREFIX "digest:"
-#define POP3_DIGEST_ID_LEN (sizeof POP3_DIGEST_PREFIX + 40)
-void pop3_digest_id(const char *msg, size_t len, uint64_t size, char out[POP3_DIGEST_ID_LEN]);
-
 #endif

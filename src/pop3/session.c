@@ -4,7 +4,7 @@
 
 #include "conf/conf.h"
 #include "net/stream.h"
-#include "pop3/listing.h"
+#include "pop3/wire.h"
 #include "pop3/pop3-private.h"
 #include "util/err.h"
 #include "util/strutil.h"
@@ -202,7 +202,8 @@ int pop3_session_quit(struct pop3_session **sp, struct err *err)
 		r = pop3_read_status(s, what, &said, err);
 	if (r == 0)
 		err_set(err, ERR_SERVER_TEMP,
-			_("%s refused QUIT, so no deletion took effect: -ERR %s"),
+			_("%s refused QUIT, so no deletion took effect (postie tries again next "
+			  "time): -ERR %s"),
 			net_conn_peer(s->conn), buf_cstr(&said));
 	buf_release(&said);
 	pop3_session_free(sp);

@@ -3,14 +3,16 @@
  * every body, so a test can check hundreds of messages at once.
  *
  *   store-dump DATA_DIR ACCOUNT [BODY_DIR]
+ *   store-dump --check DATA_DIR ACCOUNT
  *
  * Prints one JSON object a line:
  *   {"folder": NAME, "id": N, "role": N, "messages": N}
  *   {"msg": FOLDER_ID, "uid": N, "uidl": S, "message_id": S, "subject": S,
  *    "size": N, "flags": N, "internaldate": N}
  *   {"pop3": UIDL, "downloaded": N, "flags": N, "folder": N, "uid": N}
- * and writes each body to BODY_DIR/FOLDER_ID-UID.eml. Exits 0, or 1 with
- * the error on stderr. */
+ * and writes each body to BODY_DIR/FOLDER_ID-UID.eml. --check runs
+ * store_check() instead and prints each problem found. Exits 0, or 1 with
+ * the error (or the problems) on stderr. */
 #include "common.h"
 
 #include "store/store.h"
@@ -95,8 +97,25 @@ static int dump(struct err *err)
 	return r < 0 ? -1 : store_pop3_scan(acct, dump_pop3, NULL, err);
 }
 
+static int check(struct err *err)
+{
+	struct store_check_report rep = { 0 };
+	int r = store_check(acct, &rep, err);
+	for (size_t i = 0; r == 0 && i < rep.problems.n; i++)
+		fprintf(stderr, "problem: %s\n", rep.problems.v[i]);
+	if (r == 0 && rep.problems.n)
+		r = err_set(err, ERR_STORE, "%zu problems", rep.problems.n);
+	store_check_report_release(&rep);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
+	bool check_only = argc > 1 && strcmp(argv[1], "--check") == 0;
+	if (check_only) {
+		argv++;
+		argc--;
+	}
 	if (argc < 3) {
 		fprintf(stderr, "usage: store-dump DATA_DIR ACCOUNT [BODY_DIR]\n");
 		return 2;
@@ -109,7 +128,7 @@ int main(int argc, char **argv)
 		r = store_acct_open(st, argv[2], STORE_ACCT_PRIMARY, STORE_ACCT_READONLY, &acct,
 				    &err);
 		if (r == 0)
-			r = dump(&err);
+			r = check_only ? check(&err) : dump(&err);
 		store_acct_close(&acct);
 		store_close(&st);
 	}

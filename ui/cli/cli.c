@@ -90,6 +90,26 @@ int cli_common_option(struct cli *cli, const struct cli_command *cmd, int opt)
 	}
 }
 
+bool cli_no_options(struct cli *cli, const char *command, int argc, char **argv, int *status)
+{
+	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	const struct cli_command *self = cli_find_command(command);
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		int r = cli_common_option(cli, self, opt);
+		if (r <= 0) {
+			*status = r < 0 ? EXIT_OK : cli_usage_error(command, _("unknown option"));
+			return true;
+		}
+	}
+	if (optind < argc) {
+		*status = cli_usage_error(command, _("unexpected argument '%s'"), argv[optind]);
+		return true;
+	}
+	return false;
+}
+
 const char *cli_data_dir(struct cli *cli)
 {
 	if (!cli->data_dir)

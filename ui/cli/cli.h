@@ -105,6 +105,10 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	{ "account", required_argument, NULL, 'a' }, \
 	{ "help", no_argument, NULL, 'h' }
 int cli_common_option(struct cli *cli, const struct cli_command *cmd, int opt);
+/* For a command that takes only the common options and no arguments: parses
+ * argv. Returns true when the command should return *status at once (help
+ * was printed, or a usage error), false to go on. */
+bool cli_no_options(struct cli *cli, const char *command, int argc, char **argv, int *status);
 
 void cli_release(struct cli *cli);
 

@@ -91,22 +91,9 @@ static int run_sync(struct cli *cli, const struct account_conf *a, struct store_
 
 int cmd_sync(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct cli_command *self = cli_find_command("sync");
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
-			return EXIT_OK;
-		if (r == 0)
-			return cli_usage_error("sync", _("unknown option"));
-	}
-	if (optind < argc)
-		return cli_usage_error("sync", _("unexpected argument '%s'"), argv[optind]);
+	int status;
+	if (cli_no_options(cli, "sync", argc, argv, &status))
+		return status;
 	const struct account_conf *a = cli_account(cli);
 	if (!a || !cli_net(cli))
 		return EXIT_USAGE;
@@ -119,7 +106,7 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 	end_line(&ui);
 	store_acct_close(&acct);
 	if (r < 0) {
-		int status = cli_fail(&err);
+		status = cli_fail(&err);
 		err_clear(&err);
 		if (ui.n_new)
 			cli_print(stdout, ngettext("%s: %zu new message stored before the failure\n",
