@@ -133,8 +133,10 @@ struct summary_view {
 void summary_encode(struct buf *b, const struct msg_summary *s);
 /* The eight strings, from to uidl, in the order both formats keep them. */
 void summary_encode_strings(struct buf *b, const struct msg_summary *s);
-/* Checks and decodes one encoded summary; -1 if garbled. */
-int summary_view_decode(const void *p, size_t n, struct summary_view *v);
+/* Checks and decodes one encoded summary; -1 if garbled. strict also
+ * refuses strings holding a NUL (which the encoder never writes: only
+ * damage, which the chunk checksum catches first, puts one there). */
+int summary_view_decode(const void *p, size_t n, bool strict, struct summary_view *v);
 /* The next of v->n_keywords keywords. */
 struct str_slice summary_view_keyword(struct summary_view *v);
 /* Fills s (which must be empty) from one encoded summary; -1 if garbled. */

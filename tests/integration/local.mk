@@ -32,3 +32,4 @@ SCRIPT_TESTS += \
 EXTRA_DIST += tests/lib/storetest.py tests/servers/faultproxy.py tests/servers/pop3fake.py
 check_PROGRAMS += tests/integration/store-dump
 tests_integration_store_dump_LDADD = $(POSTIE_CORE_LIBS)
+SCRIPT_TESTS += tests/integration/test_store_cli.py

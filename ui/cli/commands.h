@@ -10,4 +10,10 @@ int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_sync(struct cli *cli, int argc, char **argv);
 
+int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_store(struct cli *cli, int argc, char **argv);
+int cmd_store_check(struct cli *cli, int argc, char **argv);
+int cmd_store_compact(struct cli *cli, int argc, char **argv);
+int cmd_store_import(struct cli *cli, int argc, char **argv);
+
 #endif

@@ -2,20 +2,15 @@
 #include "common.h"
 
 #include "cli/cli.h"
+#include "cli/cmd_store.h"
 #include "conf/conf.h"
 #include "store/store.h"
 #include "util/err.h"
 
 struct store *cli_store(struct cli *cli, bool readonly)
 {
-	if (cli->store)
-		return cli->store;
-	struct err err = ERR_INIT;
-	if (store_open(cli_data_dir(cli), readonly ? STORE_READONLY : 0, &cli->store, &err) < 0) {
-		cli_error("%s", err_msg(&err));
-		err_clear(&err);
-		return NULL;
-	}
+	if (!cli->store)
+		cli->store = cmd_store_open(cli, readonly ? STORE_READONLY : 0);
 	return cli->store;
 }
 
