@@ -17,6 +17,7 @@ postie_SOURCES += \
 	ui/cli/cmd_watch.c \
 	ui/cli/mailstore.c \
 	ui/cli/netui.c \
+	ui/cli/storeui.c \
 	ui/tui/tui.c ui/tui/tui.h
 postie_SOURCES += \
 	ui/cli/cmd_export.c \

@@ -49,8 +49,11 @@ const struct key_def account_keys[] = {
 	  ACC(set_subscribed_only) },
 	{ "delete_policy", KEY_ENUM, ACC(delete_policy), 0, 0, 0, delete_policy_names,
 	  NO_SET_FLAG },
+	{ "leave_on_server", KEY_BOOL, ACC(leave_on_server), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "delete_after_days", KEY_INT, ACC(delete_after_days), 0, 0, 100000, NULL, NO_SET_FLAG },
 	{ "delete_on_server_when_deleted", KEY_BOOL, ACC(delete_on_server_when_deleted), 0, 0, 0,
 	  NULL, NO_SET_FLAG },
+	{ "check_interval", KEY_INT, ACC(check_interval), 0, 0, 1440, NULL, NO_SET_FLAG },
 };
 const size_t n_account_keys = ARRAY_SIZE(account_keys);
 

@@ -11,6 +11,7 @@
 #include "util/strutil.h"
 
 #define DEFAULT_TIMEOUT 30
+#define DEFAULT_CHECK_INTERVAL 5   /* minutes */
 
 void conf_diags_add(struct conf_diags *d, const char *file, unsigned line, const char *fmt, ...)
 {
@@ -110,6 +111,22 @@ static unsigned *apply_file(const char *path, const struct key_def *table, size_
 	return ctx.seen_line;
 }
 
+static void check_pop3_keys(const struct account_conf *a, struct conf_diags *diags)
+{
+	if (a->protocol != PROTO_POP3) {
+		if (a->leave_on_server || a->delete_after_days || a->delete_on_server_when_deleted)
+			conf_diags_add(diags, a->path, 0,
+				       _("leave_on_server, delete_after_days and "
+					 "delete_on_server_when_deleted apply only to POP3 accounts"));
+		return;
+	}
+	if (a->delete_after_days && !a->leave_on_server)
+		conf_diags_add(diags, a->path, 0,
+			       _("delete_after_days = %d needs leave_on_server = yes (otherwise "
+				 "messages leave the server as soon as they are downloaded)"),
+			       a->delete_after_days);
+}
+
 static void check_account(struct account_conf *a, const unsigned *seen, unsigned password_line,
 			  struct conf_diags *diags)
 {
@@ -153,6 +170,7 @@ static void check_account(struct account_conf *a, const unsigned *seen, unsigned
 			       _("tls_pin must look like sha256:BASE64 (the server key's SHA-256 pin)"));
 	if (a->address && !strchr(a->address, '@'))
 		conf_diags_add(diags, a->path, 0, _("address '%s' is not a mail address"), a->address);
+	check_pop3_keys(a, diags);
 }
 
 /* sync_bodies = none | recent DAYS | all */
@@ -198,6 +216,7 @@ static void load_account(struct conf *conf, const char *dir, const char *file,
 	a.account = xstrndup(file, strlen(file) - strlen(".conf"));
 	a.path = path_join(dir, file);
 	a.timeout = DEFAULT_TIMEOUT;
+	a.check_interval = DEFAULT_CHECK_INTERVAL;
 	unsigned password_line = 0;
 	unsigned *seen = apply_file(a.path, account_keys, n_account_keys, &a, &password_line, diags);
 	if (seen) {

@@ -13,6 +13,7 @@ src_libpostie_a_SOURCES += \
 	src/store/folder.c \
 	src/store/chunk.c \
 	src/store/msgs.c \
+	src/store/pop3.c \
 	src/store/body.c \
 	src/store/journal.c \
 	src/store/outbox.c \

@@ -22,6 +22,16 @@ SCRIPT_TESTS += \
 	tests/integration/test_show_cli.py \
 	tests/integration/test_show_corpus.py
 EXTRA_DIST += tests/data/mail
+
+## POP3 download-and-delete against the rig's Dovecot, with the fault proxy.
+SCRIPT_TESTS += \
+	tests/integration/test_pop3_sync.py \
+	tests/integration/test_pop3_kill.py \
+	tests/integration/test_pop3_keep.py \
+	tests/integration/test_pop3_server.py
+EXTRA_DIST += tests/lib/storetest.py tests/servers/faultproxy.py tests/servers/pop3fake.py
+check_PROGRAMS += tests/integration/store-dump
+tests_integration_store_dump_LDADD = $(POSTIE_CORE_LIBS)
 SCRIPT_TESTS += tests/integration/test_store_cli.py
 
 ## IMAP sync (src/imap, src/core): sync modes, offline journal, kills, IDLE.

@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf/conf.h"
 #include "tap.h"
@@ -90,6 +91,9 @@ static void test_good(void)
 	const struct account_conf *h = conf_find_account(c, "home");
 	is_int(account_port(h), 110, "pop3 starttls default port");
 	is_str(h->host, "pop.example.net", "CRLF line ends");
+	ok(!h->leave_on_server && h->delete_after_days == 0 && !h->delete_on_server_when_deleted,
+	   "POP3: download and delete by default");
+	is_int(h->check_interval, 5, "check_interval default");
 	struct err e = ERR_INIT;
 	ok(conf_pick_account(c, NULL, &e) == w, "default_account picked");
 	ok(conf_pick_account(c, "nope", &e) == NULL && e.kind == ERR_USAGE, "unknown account");
@@ -132,6 +136,15 @@ static void test_errors(void)
 	expect_diag("sync_bodies without days", 5, "recent DAYS");
 	write_file("accounts/work.conf", "protocol = imap\nhost = h\nuser = u\naddress = u@h\ndelete_policy = shred\n", 0600);
 	expect_diag("bad delete_policy", 5, "trash or flag");
+	write_file("accounts/work.conf", "protocol = imap\nhost = h\nuser = u\naddress = u@h\n"
+		   "leave_on_server = yes\n", 0600);
+	expect_diag("POP3 key on an IMAP account", 0, "only to POP3");
+	write_file("accounts/work.conf", "protocol = pop3\nhost = h\nuser = u\naddress = u@h\n"
+		   "delete_after_days = 7\n", 0600);
+	expect_diag("delete_after_days without leave_on_server", 0, "leave_on_server = yes");
+	write_file("accounts/work.conf", "protocol = pop3\nhost = h\nuser = u\naddress = u@h\n"
+		   "delete_after_days = -1\n", 0600);
+	expect_diag("negative delete_after_days", 5, "from 0 to");
 
 	/* Every problem, not just the first. */
 	write_file("accounts/work.conf", "protocol = x\nhots = h\nport = 0\n", 0600);
@@ -198,11 +211,28 @@ static void test_key_names(void)
 	ok(n >= 20 && has_smtp_tls, "account key list (%zu keys)", n);
 }
 
+static void test_pop3_keys(void)
+{
+	write_file("accounts/work.conf", "protocol = pop3\nhost = h\nuser = u\naddress = u@h\n"
+		   "leave_on_server = yes\ndelete_after_days = 14\n"
+		   "delete_on_server_when_deleted = yes\ncheck_interval = 0\n", 0600);
+	struct conf_diags d = { 0 };
+	struct conf *c;
+	is_int(conf_load(confdir, &c, &d), 0, "POP3 keys load");
+	const struct account_conf *a = conf_find_account(c, "work");
+	ok(a && a->leave_on_server && a->delete_after_days == 14 &&
+	   a->delete_on_server_when_deleted && a->check_interval == 0, "POP3 keys read");
+	conf_diags_release(&d);
+	conf_free(&c);
+	remove_file("accounts/work.conf");
+}
+
 int main(void)
 {
 	confdir = path_join(tap_tmpdir(), "conf");
 	test_good();
 	test_errors();
+	test_pop3_keys();
 	test_empty();
 	test_sync_keys();
 	test_key_names();

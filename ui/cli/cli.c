@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "conf/conf.h"
 #include "net/net.h"
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/paths.h"
@@ -121,6 +122,17 @@ int cli_plain_options(struct cli *cli, const char *command, int argc, char **arg
 	return -1;
 }
 
+bool cli_no_options(struct cli *cli, const char *command, int argc, char **argv, int *status)
+{
+	int st = cli_plain_options(cli, command, argc, argv, "+");
+	if (st < 0 && optind < argc)
+		st = cli_usage_error(command, _("unexpected argument '%s'"), argv[optind]);
+	if (st < 0)
+		return false;
+	*status = st;
+	return true;
+}
+
 const char *cli_data_dir(struct cli *cli)
 {
 	if (!cli->data_dir)
@@ -185,6 +197,7 @@ const struct cli_command *cli_find_command(const char *name)
 
 void cli_release(struct cli *cli)
 {
+	store_close(&cli->store);
 	net_ctx_free(&cli->net);
 	conf_free(&cli->conf);
 	FREE(&cli->config_dir);

@@ -1,7 +1,9 @@
-/* postie sync: bring the store in line with the server, headlessly. For
- * each account: replay the journal (what was done offline), the folder list,
- * then every folder (or those named), new mail and bodies per sync_bodies.
- * Progress goes to stderr when it is a terminal; notices always. */
+/* postie sync: bring accounts' stores in line with their servers, headlessly,
+ * through each account's driver (core/driver.h). IMAP: the journal (what was
+ * done offline) first, then the folder list, then every folder (or those
+ * named), new mail and bodies per sync_bodies. POP3: download and delete.
+ * Progress goes to stderr when it is a terminal, notices always; a line per
+ * account with the number of new messages to stdout. */
 #include "common.h"
 
 #include <unistd.h>
@@ -22,19 +24,20 @@ struct sync_opts {
 };
 
 struct sync_ui {
-	const char *account;
-	bool tty;
-	bool line_open;         /* a progress line waits for its end */
+	bool tty;               /* progress on stderr, rewritten in place */
+	bool line_open;         /* a progress line waits for its newline */
+	size_t n_new;
 };
 
 static void end_line(struct sync_ui *ui)
 {
-	if (ui->line_open) {
+	if (ui->line_open)
 		fputs("\r\033[K", stderr);
-		ui->line_open = false;
-	}
+	ui->line_open = false;
 }
 
+/* The label says what and how far in its own units (messages, bytes); the
+ * share done goes after it. */
 static void on_progress(void *aux, const char *what, uint64_t done, uint64_t total)
 {
 	struct sync_ui *ui = aux;
@@ -42,18 +45,22 @@ static void on_progress(void *aux, const char *what, uint64_t done, uint64_t tot
 		return;
 	end_line(ui);
 	if (total)
-		cli_print(stderr, "%s: %s %llu/%llu", ui->account, what, (unsigned long long)done,
-			  (unsigned long long)total);
+		cli_print(stderr, "%s (%u%%)", what, (unsigned)(done * 100 / total));
 	else
-		cli_print(stderr, "%s: %s", ui->account, what);
+		cli_print(stderr, "%s", what);
 	ui->line_open = true;
 }
 
 static void on_notice(void *aux, const char *text)
 {
-	struct sync_ui *ui = aux;
-	end_line(ui);
-	cli_print(stderr, "postie: %s: %s\n", ui->account, text);
+	end_line(aux);
+	cli_error("%s", text);
+}
+
+static void on_new_mail(void *aux, uint32_t folder, size_t n)
+{
+	(void)folder;
+	((struct sync_ui *)aux)->n_new += n;
 }
 
 /* The folders to sync: those named, else every selectable one in the store. */
@@ -85,17 +92,15 @@ static int pick_folders(struct driver *d, const struct sync_opts *o, store_folde
 	return r;
 }
 
+/* Returns an exit status. */
 static int sync_driver(struct driver *d, const struct sync_opts *o, struct sync_ui *ui)
 {
 	struct err err = ERR_INIT;
 	int st = EXIT_OK;
-	if (d->ops->connect(d, &err) < 0 || d->ops->replay_journal(d, &err) < 0 ||
-	    (d->ops->sync_folders && d->ops->sync_folders(d, &err) < 0)) {
-		end_line(ui);
-		return cli_fail_clear(&err);
-	}
 	store_folders folders = ARRAY_INIT;
-	if (pick_folders(d, o, &folders, &err) < 0) {
+	if (d->ops->connect(d, &err) < 0 || d->ops->replay_journal(d, &err) < 0 ||
+	    (d->ops->sync_folders && d->ops->sync_folders(d, &err) < 0) ||
+	    pick_folders(d, o, &folders, &err) < 0) {
 		end_line(ui);
 		store_folders_release(&folders);
 		return cli_fail_clear(&err);
@@ -119,18 +124,19 @@ static int sync_driver(struct driver *d, const struct sync_opts *o, struct sync_
 
 static int sync_account(struct cli *cli, const struct account_conf *a, const struct sync_opts *o)
 {
-	struct net_ctx *net = cli_net(cli);
-	if (!net)
+	if (!cli_net(cli))
 		return EXIT_USAGE;
 	struct cli_acct ca;
 	int st = cli_acct_open(cli, a, true, &ca);
 	if (st)
 		return st;
-	struct sync_ui ui = { a->account, isatty(STDERR_FILENO) && !o->quiet, false };
-	struct sync_observer obs = { .aux = &ui, .progress = on_progress, .notice = on_notice };
+	struct sync_ui ui = { .tty = isatty(STDERR_FILENO) && !o->quiet };
+	struct sync_observer obs = {
+		.aux = &ui, .progress = on_progress, .notice = on_notice, .new_mail = on_new_mail,
+	};
 	struct driver *d = NULL;
 	struct err err = ERR_INIT;
-	if (driver_new(a, ca.acct, net, NULL, &obs, &d, &err) < 0) {
+	if (driver_new(a, ca.acct, cli->net, NULL, &obs, &d, &err) < 0) {
 		st = cli_fail_clear(&err);
 	} else {
 		st = sync_driver(d, o, &ui);
@@ -138,6 +144,13 @@ static int sync_account(struct cli *cli, const struct account_conf *a, const str
 		driver_free(&d);
 	}
 	cli_acct_close(&ca);
+	if (st != EXIT_OK && ui.n_new)
+		cli_print(stdout, ngettext("%s: %zu new message stored before the failure\n",
+					   "%s: %zu new messages stored before the failure\n",
+					   ui.n_new), a->account, ui.n_new);
+	else if (st == EXIT_OK)
+		cli_print(stdout, ngettext("%s: %zu new message\n", "%s: %zu new messages\n",
+					   ui.n_new), a->account, ui.n_new);
 	return st;
 }
 
@@ -171,13 +184,9 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 	struct conf *conf = cli_conf(cli);
 	if (!conf)
 		return EXIT_USAGE;
-	if (cli->account || o.n_folders) {
+	if (cli->account || o.n_folders || conf->n_accounts <= 1) {
 		const struct account_conf *a = cli_account(cli);
 		return a ? sync_account(cli, a, &o) : EXIT_USAGE;
-	}
-	if (!conf->n_accounts) {
-		const struct account_conf *a = cli_account(cli);   /* says how to add one */
-		return a ? EXIT_OK : EXIT_USAGE;
 	}
 	int st = EXIT_OK;
 	for (size_t i = 0; i < conf->n_accounts; i++) {

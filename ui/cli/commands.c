@@ -26,18 +26,24 @@ const struct cli_command cli_commands[] = {
 	  cmd_check_account },
 	{ "sync", N_("[--full] [--bodies|--no-bodies] [-q] [FOLDER...]"),
 	  N_("Bring the stored mail in line with the server."),
-	  N_("Sends what was done offline (flags, moves, deletions, saved messages) to the\n"
-	     "server, then fetches the folder list, new messages and changes made\n"
-	     "elsewhere: for every account (or the one -a names), every folder (or those\n"
-	     "named). Progress goes to standard error when it is a terminal. POP3\n"
-	     "accounts download new mail.\n\n"
+	  N_("For every account (or the one -a names). IMAP: sends what was done offline\n"
+	     "(flags, moves, deletions, saved messages) to the server, then fetches the\n"
+	     "folder list, new messages and changes made elsewhere, for every folder (or\n"
+	     "those named). POP3: downloads every new message into the INBOX and then\n"
+	     "deletes it on the server (unless leave_on_server = yes), only after it is\n"
+	     "safely on disk; deletions the account's keys make due are carried out too.\n"
+	     "Progress goes to standard error on a terminal; the number of new messages\n"
+	     "to standard output.\n\n"
 	     "Options:\n"
-	     "  --full       also compare every stored message with the server, whatever\n"
-	     "               shortcuts (QRESYNC, CONDSTORE) it offers\n"
-	     "  --bodies     also fetch message bodies for offline reading, per sync_bodies\n"
-	     "               (the default when sync_bodies is set); --no-bodies: do not\n"
+	     "  --full       IMAP: also compare every stored message with the server,\n"
+	     "               whatever shortcuts (QRESYNC, CONDSTORE) it offers\n"
+	     "  --bodies     IMAP: also fetch message bodies for offline reading, per\n"
+	     "               sync_bodies (the default when sync_bodies is set); --no-bodies:\n"
+	     "               do not\n"
 	     "  -q, --quiet  no progress\n\n"
-	     "Exits 0 when everything was synced, 1 when something failed.\n"),
+	     "Exits 0 when everything was synced, 1 when something failed (what was stored\n"
+	     "before the failure stays stored, and nothing is lost), 2 on a usage or\n"
+	     "configuration error.\n"),
 	  cmd_sync },
 	{ "folders", N_("[--json]"), N_("List the account's folders with their counts."),
 	  N_("One folder a line from the stored mail (works offline): unread and total\n"

@@ -22,33 +22,13 @@ int cli_acct_open(struct cli *cli, const struct account_conf *a, bool write,
 {
 	memset(ca, 0, sizeof *ca);
 	ca->conf = a;
-	struct err err = ERR_INIT;
-	if (store_open(cli_data_dir(cli), write ? 0 : STORE_READONLY, &ca->store, &err) < 0)
-		return cli_fail_clear(&err);
-	enum store_acct_kind kind = a->protocol == PROTO_POP3 ? STORE_ACCT_PRIMARY
-							       : STORE_ACCT_CACHE;
-	unsigned flags = write ? (kind == STORE_ACCT_CACHE ? STORE_ACCT_REBUILD_CACHE : 0)
-			       : STORE_ACCT_READONLY;
-	if (store_acct_open(ca->store, a->account, kind, flags, &ca->acct, &err) < 0) {
-		if (err.kind == ERR_NOT_FOUND) {
-			err_clear(&err);
-			err_set(&err, ERR_NOT_FOUND, _("nothing is stored for account %s yet; run "
-						       "'postie sync -a %s' first"),
-				a->account, a->account);
-		}
-		store_close(&ca->store);
-		return cli_fail_clear(&err);
-	}
-	const char *notice = store_acct_notice(ca->acct);
-	if (notice)
-		cli_error("%s", notice);
-	return 0;
+	ca->acct = cli_store_acct(cli, a, !write);
+	return ca->acct ? 0 : EXIT_RUNTIME;
 }
 
 void cli_acct_close(struct cli_acct *ca)
 {
 	store_acct_close(&ca->acct);
-	store_close(&ca->store);
 }
 
 int cli_folder(struct cli_acct *ca, const char *name, struct store_folder *f)
@@ -203,6 +183,7 @@ int cli_message(struct cli *cli, const char *folder, uint32_t uid, struct buf *o
 		return EXIT_RUNTIME;
 	}
 	/* Not kept yet: fetch it (as the writer now) and keep it. */
+	store_close(&cli->store);
 	r = stored_message(cli, a, folder, uid, true, out, &ca, &fid, &st);
 	if (r == 0)
 		st = fetch_message(cli, a, &ca, folder, fid, uid, out);
