@@ -42,20 +42,15 @@ int cmd_check_config(struct cli *cli, int argc, char **argv)
 		{ "list-keys", no_argument, NULL, OPT_LIST_KEYS },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cli_command *self = cli_find_command("check-config");
 	bool keys = false;
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (opt == OPT_LIST_KEYS) {
-			keys = true;
-			continue;
-		}
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
+	while ((opt = cli_getopt(cli, "check-config", argc, argv, "", longopts)) != -1) {
+		if (opt == CLI_OPT_HELP)
 			return EXIT_OK;
-		if (r == 0)
+		if (opt != OPT_LIST_KEYS)
 			return cli_usage_error("check-config", _("unknown option"));
+		keys = true;
 	}
 	if (optind < argc)
 		return cli_usage_error("check-config", _("unexpected argument '%s'"), argv[optind]);
