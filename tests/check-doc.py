@@ -38,9 +38,11 @@ def page(name):
 
 
 def key_entries(text):
-    """{key: paragraph text} of the key entries of a section 5 page."""
+    """{key: paragraph text} of the key entries of a section 5 page. Keys
+    listed together (.PD 0 between their .TP lines) share the paragraph
+    after the last of them."""
     lines = text.splitlines()
-    entries = {}
+    entries = []
     for i, line in enumerate(lines):
         m = KEY_LINE.match(line)
         if not m or i == 0 or lines[i - 1].strip() != ".TP":
@@ -49,9 +51,15 @@ def key_entries(text):
         for nxt in lines[i + 1:]:
             if nxt.startswith((".TP", ".SS", ".SH")):
                 break
-            body.append(nxt)
-        entries[m.group(1)] = "\n".join(body)
-    return entries
+            if not nxt.startswith(".PD"):
+                body.append(nxt)
+        entries.append((m.group(1), "\n".join(body)))
+    shared = ""
+    for k in range(len(entries) - 1, -1, -1):
+        name, body = entries[k]
+        shared = body if body.strip() else shared
+        entries[k] = (name, shared)
+    return dict(entries)
 
 
 def unescape(text):
@@ -100,9 +108,11 @@ t.ok(not extra, "every command subsection of doc/postie.1 is a command",
 
 
 def own_options(help_text):
-    """Long options of a help text, without the common ones (-a, -h)."""
+    """Long options of a help text (its usage line and option lines),
+    without the common ones (-a, -h)."""
     common = help_text.split("Common options:")[0]
-    opts = set()
+    usage = common.splitlines()[0] if common else ""
+    opts = set(OPTION.findall(usage.split("]", 1)[-1]))
     for line in common.splitlines():
         if line.lstrip().startswith("-") or line.startswith("store "):
             opts |= set(OPTION.findall(line))
