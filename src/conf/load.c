@@ -62,6 +62,11 @@ static void apply_line(const char *key, const char *value, unsigned line, void *
 			conf_diags_add(ctx->diags, ctx->file, line, _("unknown key '%s'"), key);
 		return;
 	}
+	if (def->type == KEY_LINES) {
+		conf_lines_add((struct conf_lines *)((char *)ctx->obj + def->offset), value,
+			       ctx->file, line);
+		return;
+	}
 	size_t idx = (size_t)(def - ctx->table);
 	if (ctx->seen_line[idx]) {
 		conf_diags_add(ctx->diags, ctx->file, line,

@@ -3,3 +3,13 @@
 src_libpostie_a_SOURCES += \
 	src/core/driver.h \
 	src/core/ops.h
+src_libpostie_a_SOURCES += \
+	src/core/account.c src/core/account.h src/core/account-private.h \
+	src/core/commands.c src/core/commands.h \
+	src/core/manager.c src/core/manager.h \
+	src/core/observer.c \
+	src/core/pattern.c src/core/pattern.h \
+	src/core/proto.c src/core/proto.h \
+	src/core/queue.c src/core/queue.h \
+	src/core/serve.c \
+	src/core/worker.c

@@ -43,3 +43,8 @@ tests_unit_test_msg_body_LDADD = $(TEST_LDADD)
 
 UNIT_TESTS += tests/unit/test-sessions
 tests_unit_test_sessions_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-worker
+tests_unit_test_worker_SOURCES = tests/unit/test-worker.c \
+	tests/unit/fake-driver.c tests/unit/fake-driver.h
+tests_unit_test_worker_LDADD = $(TEST_LDADD)
