@@ -112,6 +112,7 @@ struct global_conf {
 struct conf {
 	char *dir;              /* the config dir it was read from */
 	struct global_conf global;
+	unsigned *global_lines; /* per global key (conf_global_key_names order): its line, 0 */
 	struct account_conf *accounts;  /* sorted by name */
 	size_t n_accounts;
 };
@@ -135,6 +136,9 @@ struct conf_diags {
  * problem here: commands that need an account say so themselves. */
 int conf_load(const char *dir, struct conf **conf_r, struct conf_diags *diags);
 void conf_free(struct conf **conf);
+
+/* The line of postie.conf that set the global key name, 0 when none did. */
+unsigned conf_global_line(const struct conf *conf, const char *name);
 
 /* The account called name, or NULL. */
 const struct account_conf *conf_find_account(const struct conf *conf, const char *name);

@@ -228,7 +228,8 @@ int conf_load(const char *dir, struct conf **conf_r, struct conf_diags *diags)
 	conf->dir = xstrdup(dir);
 	char *global = path_join(dir, "postie.conf");
 	if (path_exists(global))
-		free(apply_file(global, global_keys, n_global_keys, &conf->global, NULL, diags));
+		conf->global_lines = apply_file(global, global_keys, n_global_keys, &conf->global,
+						NULL, diags);
 	free(global);
 	load_accounts(conf, diags);
 	if (conf->global.default_account &&
@@ -254,9 +255,18 @@ void conf_free(struct conf **confp)
 	}
 	free(conf->accounts);
 	keys_release(global_keys, n_global_keys, &conf->global);
+	free(conf->global_lines);
 	free(conf->dir);
 	free(conf);
 	*confp = NULL;
+}
+
+unsigned conf_global_line(const struct conf *conf, const char *name)
+{
+	const struct key_def *def = key_find(global_keys, n_global_keys, name);
+	if (!def || !conf->global_lines)
+		return 0;
+	return conf->global_lines[def - global_keys];
 }
 
 const struct account_conf *conf_find_account(const struct conf *conf, const char *name)

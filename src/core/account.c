@@ -164,9 +164,11 @@ void account_reply(struct account *a, uint64_t id, enum ev_kind kind, struct err
 
 void account_finish(struct account *a, struct request *r, int rc, struct err *err)
 {
-	if (rc >= 0)
-		account_reply(a, r->id, EV_DONE, NULL, NULL);
-	else if (err->kind == ERR_CANCELLED || atomic_load(&r->cancelled))
+	if (rc >= 0) {
+		struct event *ev = event_new(EV_DONE, a->o.index, r->id);
+		ev->n1 = (uint64_t)rc;
+		account_post(a, ev);
+	} else if (err->kind == ERR_CANCELLED || atomic_load(&r->cancelled))
 		account_reply(a, r->id, EV_CANCELLED, NULL, NULL);
 	else if (err->kind == ERR_UNSUPPORTED)
 		account_reply(a, r->id, EV_UNSUPPORTED, NULL, err_msg(err));

@@ -30,17 +30,17 @@ static const char *const key_names[] = {
 #undef X
 };
 
-const char *cmd_name(enum cmd c)
+const char *command_name(enum cmd c)
 {
 	return c < CMD_N ? cmd_names[c] : "?";
 }
 
-const char *cmd_help(enum cmd c)
+const char *command_help(enum cmd c)
 {
 	return c < CMD_N ? _(cmd_helps[c]) : "";
 }
 
-int cmd_find(const char *name)
+int command_find(const char *name)
 {
 	for (int i = 0; i < CMD_N; i++)
 		if (strcmp(cmd_names[i], name) == 0)
@@ -48,7 +48,7 @@ int cmd_find(const char *name)
 	return -1;
 }
 
-const char *cmd_ctx_name(enum cmd_ctx ctx)
+const char *command_ctx_name(enum cmd_ctx ctx)
 {
 	return ctx < CTX_N ? ctx_names[ctx] : "?";
 }
@@ -104,7 +104,7 @@ static unsigned cmd_contexts(enum cmd c)
 	return 0;
 }
 
-bool cmd_valid_in(enum cmd c, enum cmd_ctx ctx)
+bool command_valid_in(enum cmd c, enum cmd_ctx ctx)
 {
 	if (ctx == CTX_GENERIC)
 		return c < CMD_N && (cmd_contexts(c) & ~C(CTX_EDITOR)) != 0 &&
@@ -405,7 +405,7 @@ enum cmd keymap_lookup(const struct keymap *km, enum cmd_ctx ctx, uint32_t key)
 	if (ctx == CTX_EDITOR)
 		return CMD_NOOP;
 	b = find_binding(km, CTX_GENERIC, key);
-	return b && cmd_valid_in(b->cmd, ctx) ? b->cmd : CMD_NOOP;
+	return b && command_valid_in(b->cmd, ctx) ? b->cmd : CMD_NOOP;
 }
 
 static int ctx_find(const char *name, size_t len)
@@ -439,8 +439,8 @@ static char *check_contexts(const char *list, unsigned *mask_r, enum cmd cmd)
 			return xasprintf(_("bind: unknown screen '%.*s' (one of generic, index, "
 					   "pager, attach, compose, browser, outbox, editor)"),
 					 (int)n, p);
-		if (cmd != CMD_NOOP && !cmd_valid_in(cmd, (enum cmd_ctx)ctx))
-			return xasprintf(_("bind: %s does nothing in %s"), cmd_name(cmd),
+		if (cmd != CMD_NOOP && !command_valid_in(cmd, (enum cmd_ctx)ctx))
+			return xasprintf(_("bind: %s does nothing in %s"), command_name(cmd),
 					 ctx_names[ctx]);
 		mask |= 1u << ctx;
 		p += n;
@@ -460,7 +460,7 @@ char *keymap_apply_line(struct keymap *km, const char *line)
 		msg = xstrdup(_("bind must be 'SCREEN KEY COMMAND', e.g. 'index j next-entry'"));
 		goto out;
 	}
-	int cmd = cmd_find(w[2]);
+	int cmd = command_find(w[2]);
 	if (cmd < 0) {
 		msg = xasprintf(_("bind: unknown command '%s'"), w[2]);
 		goto out;
@@ -502,7 +502,7 @@ struct keymap_entry *keymap_list(const struct keymap *km, enum cmd_ctx ctx, size
 		for (size_t i = 0; i < km->ctx[CTX_GENERIC].n; i++) {
 			const struct binding *b = &km->ctx[CTX_GENERIC].v[i];
 			if (b->cmd != CMD_NOOP && !find_binding(km, ctx, b->key) &&
-			    cmd_valid_in(b->cmd, ctx))
+			    command_valid_in(b->cmd, ctx))
 				ARRAY_PUSH(&out, ((struct keymap_entry){ b->key, b->cmd, true }));
 		}
 	if (out.n)

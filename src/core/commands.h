@@ -190,15 +190,15 @@ enum key_named {
 
 /* ---- The catalogue ---- */
 
-const char *cmd_name(enum cmd c);
+const char *command_name(enum cmd c);
 /* The help text, translated. */
-const char *cmd_help(enum cmd c);
+const char *command_help(enum cmd c);
 /* The command called name, or -1. */
-int cmd_find(const char *name);
-const char *cmd_ctx_name(enum cmd_ctx ctx);
+int command_find(const char *name);
+const char *command_ctx_name(enum cmd_ctx ctx);
 /* Whether the command means something in ctx (so the help of ctx lists it
  * and a binding there is accepted). Every command is valid in generic. */
-bool cmd_valid_in(enum cmd c, enum cmd_ctx ctx);
+bool command_valid_in(enum cmd c, enum cmd_ctx ctx);
 
 /* ---- Key names ---- */
 

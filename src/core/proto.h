@@ -106,7 +106,8 @@ enum question_kind {
 
 #define EV_KINDS(X) \
 	/* terminal replies */ \
-	X(EV_DONE, "done")                    /* text: a short result for the status line, or NULL */ \
+	X(EV_DONE, "done")                    /* n1: the result (REQ_DELETE: 1 moved to the Trash, */ \
+					      /* 0 flagged; REQ_EXPUNGE: how many) */ \
 	X(EV_ERROR, "error")                  /* err */ \
 	X(EV_CANCELLED, "cancelled") \
 	X(EV_UNSUPPORTED, "unsupported")      /* the account's protocol cannot do it */ \

@@ -178,7 +178,7 @@ static int user_op(struct account *a, struct request *r, struct err *err)
 		a->folders_dirty = true;
 		account_flush_folders(a, false);
 	}
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 /* ---- The outbox ---- */

@@ -48,3 +48,9 @@ UNIT_TESTS += tests/unit/test-worker
 tests_unit_test_worker_SOURCES = tests/unit/test-worker.c \
 	tests/unit/fake-driver.c tests/unit/fake-driver.h
 tests_unit_test_worker_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-msglist
+tests_unit_test_msglist_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-uiconf
+tests_unit_test_uiconf_LDADD = $(TEST_LDADD)
