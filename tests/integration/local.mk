@@ -22,3 +22,7 @@ SCRIPT_TESTS += \
 	tests/integration/test_show_cli.py \
 	tests/integration/test_show_corpus.py
 EXTRA_DIST += tests/data/mail
+
+## The interface (ui/tui): driven in a terminal emulator (pyte) and tmux.
+check_PROGRAMS += tests/integration/store-seed
+tests_integration_store_seed_LDADD = $(POSTIE_CORE_LIBS)
