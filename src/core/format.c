@@ -187,11 +187,11 @@ void format_date_short(int64_t t, time_t now, struct buf *out)
 	struct tm tm, nowtm;
 	localtime_r(&tt, &tm);
 	localtime_r(&now, &nowtm);
-	const char *fmt = "%Y-%m-%d";
+	const char *fmt = "%d/%m/%y";
 	if (tm.tm_year == nowtm.tm_year && tm.tm_yday == nowtm.tm_yday)
 		fmt = "%H:%M";
 	else if (tm.tm_year == nowtm.tm_year || (t <= now && now - t < 180 * 86400))
-		fmt = "%b %d";
+		fmt = "%d %b";
 	char b[64];
 	size_t n = strftime(b, sizeof b, fmt, &tm);
 	buf_add(out, b, n);

@@ -6,7 +6,7 @@
  * field to WIDTH columns (left-aligned with -, else right-aligned) and cuts
  * it at MAX columns. X is one of
  *   C  the message's number in the list     Z  status: D/N/O/r, !, *, @ (4 columns)
- *   D  the date (date_format, else a short date by age)
+ *   D  the date (date_format, else by age: 14:05, 02 Mar, 02/03/23)
  *   d  the date as YYYY-MM-DD HH:MM         {FMT} the date with strftime's FMT
  *   n  the author's name (else the address) a  the author's address
  *   F  From as written                      t  the first recipient's name
@@ -28,7 +28,7 @@ struct err;
 struct store_index;
 struct store_index_msg;
 
-#define INDEX_FORMAT_DEFAULT "%4C %Z %D  %-20.20n  %s"
+#define INDEX_FORMAT_DEFAULT "%4C %Z %8D  %-18.18n  %s"
 
 struct index_format;
 
@@ -55,7 +55,7 @@ struct index_line {
 void index_format_line(const struct index_format *f, const struct index_line *l, size_t width,
 		       struct buf *out, size_t *tree_start_r, size_t *tree_end_r);
 
-/* A date for a list: today "14:05", this year "Mar 02", else "2023-03-02". */
+/* A date for a list: today "14:05", this year "02 Mar", else "02/03/23". */
 void format_date_short(int64_t t, time_t now, struct buf *out);
 
 /* Appends s[0..len), sanitized, laid out in a field: at least min_w columns

@@ -393,6 +393,9 @@ static void start_curses(struct tui *t)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* Inserting and deleting characters saves little on a modern link and
+	 * confuses terminals about wide characters. */
+	idcok(stdscr, FALSE);
 	set_escdelay(25);
 	curs_set(0);
 	draw_init_colors(t);
@@ -499,14 +502,14 @@ static void log_to_file(struct tui *t)
 
 int tui_main(struct cli *cli)
 {
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		cli_error(_("the interface needs a terminal; see 'postie --help' for commands"));
-		return EXIT_USAGE;
-	}
 	struct tui t = { .cli = cli };
 	t.conf = cli_conf(cli);
 	if (!t.conf)
 		return EXIT_USAGE;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cli_error(_("the interface needs a terminal; see 'postie --help' for commands"));
+		return EXIT_USAGE;
+	}
 	if (t.conf->n_accounts == 0) {
 		int r = cli_setup_account(cli, true);
 		if (r != EXIT_OK)
