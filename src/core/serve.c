@@ -10,15 +10,6 @@
 #include "store/index.h"
 #include "store/store.h"
 
-/* core/ops.c arrives with the IMAP driver (branch imap). Until it is on
- * main the operations answer EV_UNSUPPORTED. TODO: drop these once it is. */
-#pragma weak ops_set_flags
-#pragma weak ops_move
-#pragma weak ops_copy
-#pragma weak ops_delete
-#pragma weak ops_expunge
-#pragma weak ops_append
-
 bool account_is_read(const struct request *r, void *aux)
 {
 	(void)aux;
@@ -146,8 +137,6 @@ static int search(struct account *a, struct request *r, struct err *err)
 
 static int user_op(struct account *a, struct request *r, struct err *err)
 {
-	if (!ops_set_flags)
-		return err_set(err, ERR_UNSUPPORTED, _("changing messages is not available yet"));
 	struct ops_ctx ctx = { a->o.conf, a->store };
 	int rc;
 	switch (r->kind) {

@@ -42,16 +42,6 @@ static size_t comment(const char *s, size_t len, size_t i, struct buf *out)
 	return i;
 }
 
-static size_t quoted(const char *s, size_t len, size_t i, struct buf *out)
-{
-	while (i < len && s[i] != '"') {
-		if (s[i] == '\\' && i + 1 < len)
-			i++;
-		buf_addc(out, s[i++]);
-	}
-	return i < len ? i + 1 : len;
-}
-
 static bool has_closing_quote(const char *s, size_t len, size_t i)
 {
 	for (; i < len; i++) {
@@ -119,6 +109,19 @@ static void item_emit(struct item *it, struct msg_addr_list *list)
 	item_reset(it);
 }
 
+/* An atom or any other run of text: part of a name and of an address. */
+static size_t word(struct item *it, const char *s, size_t len, size_t i)
+{
+	size_t j = i;
+	while (j < len && !msg_is_space(s[j]) && !strchr("\"(<,;:", s[j]))
+		j++;
+	if (j == i)
+		j++;
+	phrase_add(it, s + i, j - i);
+	buf_add(&it->bare, s + i, j - i);
+	return j;
+}
+
 void msg_addr_list_parse(const char *value, size_t len, struct msg_addr_list *list)
 {
 	struct item it = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, false, false, false };
@@ -133,7 +136,7 @@ void msg_addr_list_parse(const char *value, size_t len, struct msg_addr_list *li
 			i++;  /* an unbalanced quote is just noise */
 		} else if (c == '"') {
 			buf_reset(&tmp);
-			i = quoted(value, len, i + 1, &tmp);
+			i = msg_quoted(value, len, i + 1, &tmp);
 			phrase_add(&it, buf_cstr(&tmp), tmp.len);
 			buf_addc(&it.bare, '"');
 			buf_add(&it.bare, buf_cstr(&tmp), tmp.len);
@@ -160,14 +163,7 @@ void msg_addr_list_parse(const char *value, size_t len, struct msg_addr_list *li
 			item_reset(&it);  /* a group's name */
 			i++;
 		} else {
-			size_t j = i;
-			while (j < len && !msg_is_space(value[j]) && !strchr("\"(<,;:", value[j]))
-				j++;
-			if (j == i)
-				j++;
-			phrase_add(&it, value + i, j - i);
-			buf_add(&it.bare, value + i, j - i);
-			i = j;
+			i = word(&it, value, len, i);
 		}
 	}
 	item_emit(&it, list);

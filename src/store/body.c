@@ -105,6 +105,35 @@ int store_body_get(struct store_acct *a, uint32_t folder, uint32_t uid, struct b
 	return 1;
 }
 
+static int collect_uid(const void *key, size_t klen, const void *val, size_t vlen, void *aux,
+		       struct err *err)
+{
+	(void)val;
+	(void)vlen;
+	(void)err;
+	store_uids *uids = aux;
+	if (klen == 13)
+		ARRAY_PUSH(uids, be32_get((const char *)key + 9));
+	return 0;
+}
+
+int store_body_uids(struct store_acct *a, uint32_t folder, store_uids *uids, struct err *err)
+{
+	struct store_folder f = { 0 };
+	int r = load_folder(a, folder, &f, err);
+	struct kv *kv = r == 0 ? acct_kv_read(a, FILE_BODIES, err) : NULL;
+	if (kv) {
+		struct buf prefix = BUF_INIT;
+		body_key(&prefix, folder, f.epoch, 0);
+		r = kv_scan(kv, prefix.data, 9, NULL, 0, KV_SCAN_KEYS, collect_uid, uids, err);
+		buf_release(&prefix);
+	} else {
+		r = -1;
+	}
+	store_folder_release(&f);
+	return r < 0 ? -1 : 0;
+}
+
 int body_del(struct store_acct *a, uint32_t folder, uint32_t epoch, uint32_t uid,
 	     struct err *err)
 {
@@ -173,18 +202,8 @@ int body_delete_folder(struct store_acct *a, uint32_t folder, uint32_t epoch,
 {
 	/* Bodies are found through the folder's summaries; any others are out
 	 * of reach once the epoch moves on, and store_compact() drops them. */
-	ARRAY(uint32_t) uids = ARRAY_INIT;
-	struct chunk c;
-	chunk_init(&c);
-	int r = chunk_load(a, folder, 0, &c, err);
-	while (r == 0) {
-		for (size_t i = 0; i < c.e.n; i++)
-			ARRAY_PUSH(&uids, c.e.v[i].uid);
-		if (!c.has_next)
-			break;
-		r = chunk_load(a, folder, c.next_base, &c, err);
-	}
-	chunk_release(&c);
+	store_uids uids = ARRAY_INIT;
+	int r = store_msg_uids(a, folder, &uids, err);
 	for (size_t i = 0; i < uids.n && r == 0; i++)
 		body_del_later(a, folder, epoch, uids.v[i]);
 	ARRAY_RELEASE(&uids);

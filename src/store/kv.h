@@ -81,6 +81,9 @@ struct kv {
 	enum kv_kind kind;
 	unsigned flags;
 	bool in_txn;
+	struct buf *recorder;   /* see kv_set_recorder() */
+	size_t recorder_limit;
+	bool recorder_overflow;
 };
 
 /* What an engine implements. The wrappers below check the arguments and the
@@ -149,6 +152,16 @@ int kv_abort(struct kv *kv, struct err *err);
 /* Makes every committed transaction durable against power loss. */
 int kv_sync(struct kv *kv, struct err *err);
 int kv_stats(struct kv *kv, struct kv_stats *st, struct err *err);
+
+/* While log is set, every successful kv_put() and kv_del() on kv is also
+ * appended to it ('P' uvar klen key uvar vlen value, or 'D' uvar klen key),
+ * so the writes can be replayed (kv_replay()). NULL stops recording. When
+ * the log would grow past limit bytes, recording stops and
+ * kv->recorder_overflow is set. */
+void kv_set_recorder(struct kv *kv, struct buf *log, size_t limit);
+/* Applies a log of kv_set_recorder() to kv (inside a transaction). A garbled
+ * log is refused before anything is written. */
+int kv_replay(struct kv *kv, const void *log, size_t len, struct err *err);
 
 const char *kv_path(const struct kv *kv);
 /* false for NULL */

@@ -11,6 +11,8 @@
  *   'S' folder32 base32   a chunk of up to CHUNK_MAX summaries with base <=
  *                         uid < the next chunk's base (chunk.c)
  *   'U' folder32 uidl     uvar uid: POP3 UIDL index
+ *   'P' uidl              u8 1, svar downloaded, uvar flags, folder, uid: a
+ *                         downloaded POP3 message the server may hold (pop3.c)
  *   'M' folder32 uid32    version 1 only: one summary per record (migrate.c)
  * bodies (KV_BLOB), version 1:
  *   "\0format"            file header, kind 'B'
@@ -74,6 +76,9 @@ struct store_acct {
 	 * has committed, so that a crash never leaves a summary without its body
 	 * (only, harmlessly, a body without a summary). */
 	ARRAY(struct body_ref) dead_bodies;
+	/* The meta writes of the open group, kept in case it also changes the
+	 * queue: see redo.c. */
+	struct buf redo;
 };
 
 /* acct.c */
@@ -114,11 +119,6 @@ int folder_decode(const void *p, size_t n, struct store_folder *f, bool with_cou
 void folder_key(struct buf *key, uint32_t id);
 
 /* summary_codec.c */
-struct str_slice {
-	const char *p;   /* not NUL-terminated; never NULL */
-	size_t n;
-};
-
 /* A decoded summary whose strings point into the encoded bytes. */
 struct summary_view {
 	uint32_t uid, flags, size;
@@ -133,8 +133,10 @@ struct summary_view {
 void summary_encode(struct buf *b, const struct msg_summary *s);
 /* The eight strings, from to uidl, in the order both formats keep them. */
 void summary_encode_strings(struct buf *b, const struct msg_summary *s);
-/* Checks and decodes one encoded summary; -1 if garbled. */
-int summary_view_decode(const void *p, size_t n, struct summary_view *v);
+/* Checks and decodes one encoded summary; -1 if garbled. strict also
+ * refuses strings holding a NUL (which the encoder never writes: only
+ * damage, which the chunk checksum catches first, puts one there). */
+int summary_view_decode(const void *p, size_t n, bool strict, struct summary_view *v);
 /* The next of v->n_keywords keywords. */
 struct str_slice summary_view_keyword(struct summary_view *v);
 /* Fills s (which must be empty) from one encoded summary; -1 if garbled. */
@@ -205,6 +207,10 @@ void uidl_key(struct buf *key, uint32_t folder, const char *uidl);
 /* Deletes every summary and UIDL entry of a folder (bodies: the caller). */
 int msgs_delete_folder(struct store_acct *a, uint32_t folder, struct err *err);
 
+/* pop3.c: decodes a 'P' record; -1 if garbled. */
+int store_pop3_decode(const void *key, size_t klen, const void *val, size_t vlen,
+		      struct store_pop3_msg *m);
+
 /* journal.c and outbox.c: the queue file. */
 void queue_key(struct buf *key, char tag, uint64_t id);
 int queue_put_message(struct store_acct *a, char tag, uint64_t id, const void *msg,
@@ -221,6 +227,18 @@ int migrate_meta(struct store_acct *a, uint32_t from_version, struct err *err);
 /* Version 1 summary records (kept for migration and its tests). */
 int summary_v1_decode(const void *p, size_t n, struct msg_summary *s);
 void summary_v1_encode(struct buf *b, const struct msg_summary *s);
+
+/* redo.c: groups that change both the mail and the queue. The meta writes
+ * of a group are kept up to this size; a larger group (a big sync) cannot
+ * also change the queue. */
+#define REDO_LIMIT (8u << 20)
+/* Commits the open group; see store_commit(). */
+int redo_commit(struct store_acct *a, enum store_sync sync, struct err *err);
+/* Finishes a group a crash interrupted between its queue and meta commits. */
+int redo_recover(struct store_acct *a, struct err *err);
+/* Tests only: called between the queue's and meta's commits of a mixed
+ * group, to play a crash there. NULL otherwise. */
+extern void (*redo_test_hook)(void);
 
 /* lock.c */
 int lock_take(struct store *s, struct err *err);

@@ -37,13 +37,13 @@
  * changes always reach the disk before the call (or commit) returns; so do
  * all commits of an account that holds primary mail.
  *
- * A group holds either mail (folders, summaries, bodies) or queue work
- * (journal, outbox), not both: they live in different files so that damage
- * to one cannot take the other with it, and no engine commits two files as
- * one. Mixing them in one group fails with ERR_USAGE. Where both change
- * together, commit the queue first: an offline flag change is a journal
- * entry (one group), then the local flag (a second); a crash between them
- * loses nothing, since replaying the journal and syncing bring the flag.
+ * A group may change the mail (folders, summaries, bodies) and the queue
+ * (journal, outbox) together, e.g. an offline flag change and its journal
+ * entry: they live in different files, and the group's changes to the mail
+ * are also logged in the queue's commit, from which the next open completes
+ * them if a crash came between the two commits. (Such a group's changes to
+ * the mail must stay under 8 MB; larger ones, like a first sync, are for
+ * mail alone.)
  *
  * Bodies and summaries in one group (store_msg_deliver) are committed bodies
  * first. A crash between the two leaves a body without its summary, which no
@@ -243,12 +243,54 @@ typedef int store_msg_fn(const struct msg_summary *s, void *aux, struct err *err
 int store_msg_scan(struct store_acct *acct, uint32_t folder, uint32_t from_uid,
 		   store_msg_fn *fn, void *aux, struct err *err);
 
+/* The UIDs of folder, ascending, appended to uids (no summary is decoded:
+ * cheap enough to compare with the server's list after every select). */
+typedef ARRAY(uint32_t) store_uids;
+int store_msg_uids(struct store_acct *acct, uint32_t folder, store_uids *uids,
+		   struct err *err);
+
 /* Stores a downloaded message (POP3, local delivery): body and summary
  * together, the body durably first. s->uid 0 gets a new local id (written
  * back to s->uid). With STORE_SYNC the message is on disk when this returns
  * (inside a group: when store_commit() returns). */
 int store_msg_deliver(struct store_acct *acct, uint32_t folder, struct msg_summary *s,
 		      const void *body, size_t len, struct err *err);
+
+/* ---- POP3: downloaded messages the server may still hold ----
+ *
+ * One record per UIDL (for servers without UIDL: per digest) that a POP3
+ * account has stored, kept apart from the summaries so that moving or
+ * deleting the local copy never makes a message new again. The POP3 code
+ * writes it in the same group as the delivery (store_msg_deliver) and removes
+ * it once the server no longer lists the UIDL; so the records are bounded by
+ * what the server holds. */
+
+enum store_pop3_flags {
+	/* The user deleted the local copy and the account says
+	 * delete_on_server_when_deleted: DELE it at the next chance. */
+	STORE_POP3_DELETE = 1 << 0,
+};
+#define STORE_POP3_FLAGS_ALL 1u
+
+struct store_pop3_msg {
+	char *uidl;              /* owned */
+	int64_t downloaded;      /* when it was stored (seconds since the epoch) */
+	uint32_t folder, uid;    /* where it was delivered; it may have moved since */
+	unsigned flags;          /* enum store_pop3_flags */
+};
+
+void store_pop3_msg_release(struct store_pop3_msg *m);
+/* 1 and *m_r filled (released first), or 0. */
+int store_pop3_get(struct store_acct *acct, const char *uidl, struct store_pop3_msg *m_r,
+		   struct err *err);
+/* Inserts or replaces the record of m->uidl. */
+int store_pop3_put(struct store_acct *acct, const struct store_pop3_msg *m, struct err *err);
+/* Removes it; a missing one is fine. */
+int store_pop3_del(struct store_acct *acct, const char *uidl, struct err *err);
+/* Visits every record, in UIDL byte order; m is valid during the call only.
+ * The callback must not write to the store (collect, then write). */
+typedef int store_pop3_fn(const struct store_pop3_msg *m, void *aux, struct err *err);
+int store_pop3_scan(struct store_acct *acct, store_pop3_fn *fn, void *aux, struct err *err);
 
 /* ---- Bodies ---- */
 
@@ -259,6 +301,10 @@ int store_body_put(struct store_acct *acct, uint32_t folder, uint32_t uid, const
 int store_body_get(struct store_acct *acct, uint32_t folder, uint32_t uid, struct buf *out,
 		   struct err *err);
 int store_body_del(struct store_acct *acct, uint32_t folder, uint32_t uid, struct err *err);
+/* Appends the UIDs of folder's messages whose body is stored, in no
+ * particular order, without reading the bodies. */
+int store_body_uids(struct store_acct *acct, uint32_t folder, store_uids *uids,
+		    struct err *err);
 
 /* ---- Journal: mailbox operations made offline, replayed in order ---- */
 

@@ -33,10 +33,6 @@
 #include "util/paths.h"
 #include "util/sanitize.h"
 
-/* driver_new arrives with the IMAP and POP3 drivers (core/driver.c). Until
- * it is on main, accounts work from the store only. TODO: drop this. */
-#pragma weak driver_new
-
 static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t curses_on;
 
@@ -415,7 +411,7 @@ static int start_manager(struct tui *t)
 	struct manager_opts mo = {
 		.conf = t->conf, .data_dir = cli_data_dir(t->cli),
 		.trace_file = t->cli->trace_file ? t->cli->trace_file : t->conf->global.trace_file,
-		.make_driver = driver_new ? driver_new : NULL,
+		.make_driver = driver_new,
 	};
 	struct err err = ERR_INIT;
 	if (manager_start(&mo, &t->mgr, &err) < 0) {
