@@ -35,6 +35,7 @@ t.cleanup(term.quit)
 
 # Start-up: the first account's INBOX from the store, cursor on the newest.
 term.wait_for("work/INBOX")
+term.wait_for(" %d " % total)
 t.contains(term.text(), "[%d messages" % total, "the status bar counts the folder")
 t.contains(term.line(1), "home", "the sidebar lists the accounts")
 t.ok(term.find_row(" INBOX") > 0, "and their folders")
