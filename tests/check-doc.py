@@ -9,6 +9,8 @@
 - Every long option of `postie --help` and of `postie help NAME` appears in
   doc/postie.1 (a command's own options in its subsection), and every option
   a subsection documents is one the command's help lists.
+- The interface's default keys in doc/postie.1 are what
+  `postie check-config --list-bindings` says (doc/manpage_keys.py).
 - The pages carry the version of the program.
 
 A key entry in a section 5 page is `.TP` followed by
@@ -141,6 +143,16 @@ for c in commands:
     extra = sorted(documented - opts - global_opts)
     t.ok(not extra, "every option documented for %s is one it has" % c,
          "not an option of %s: %s" % (c, ", ".join(extra)))
+
+# ---- the interface's keys ----
+import sys
+sys.path.insert(0, os.path.join(SRCDIR, "doc"))
+import manpage_keys   # noqa: E402
+
+_, generated, _ = manpage_keys.split(man1)
+want = manpage_keys.render(manpage_keys.bindings(POSTIE))
+t.ok(generated == want, "the default keys in doc/postie.1 are those of the key map",
+     "run doc/manpage_keys.py %s to regenerate them" % POSTIE)
 
 # ---- version ----
 r = run("--version")

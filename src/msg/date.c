@@ -215,20 +215,12 @@ int msg_date_parse(const char *value, size_t len, time_t *t_r, int *zone_r)
 	return 0;
 }
 
-/* Whether LC_TIME is the C locale (C, POSIX, C.UTF-8), where no one asked
- * for a local format. */
-static bool time_locale_is_c(void)
-{
-	const char *lc = setlocale(LC_TIME, NULL);
-	return !lc || strcmp(lc, "C") == 0 || strcmp(lc, "POSIX") == 0 || strncmp(lc, "C.", 2) == 0;
-}
-
 char *msg_date_format(time_t t)
 {
 	struct tm tm;
 	char s[128];
 	const char *fmt = "%a, %d %b %Y %H:%M:%S %z";
-	if (!time_locale_is_c()) {
+	if (!i18n_time_locale_is_c()) {
 		const char *local = nl_langinfo(D_T_FMT);
 		if (local && *local)
 			fmt = local;

@@ -6,8 +6,18 @@
 
 #include <libintl.h>
 #include <locale.h>
+#include <stdbool.h>
+#include <string.h>
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+
+/* Whether LC_TIME is the C locale (C, POSIX, C.UTF-8): nobody asked for
+ * local date formats, and postie keeps its own fixed ones. */
+static inline bool i18n_time_locale_is_c(void)
+{
+	const char *lc = setlocale(LC_TIME, NULL);
+	return !lc || strcmp(lc, "C") == 0 || strcmp(lc, "POSIX") == 0 || strncmp(lc, "C.", 2) == 0;
+}
 
 #endif

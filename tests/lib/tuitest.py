@@ -21,6 +21,7 @@ there (followed by no filler), so use width() to count columns.
 import os
 import re
 import shlex
+import signal
 import shutil
 import subprocess
 import tempfile
@@ -196,7 +197,13 @@ class Terminal:
         out = self._tmux("display-message", "-p", "-t", "t",
                          "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}",
                          check=False).strip().split(":")
-        # tmux may see the terminal close a moment before it has the status
+        # tmux may see the terminal close a moment before it has the status;
+        # tmux 3.3a sometimes misses the SIGCHLD altogether and leaves the
+        # child a zombie: remind it, so that it reaps the child.
+        if len(out) == 3 and out[0] == "1" and not (out[1] or out[2]):
+            server = self._tmux("display-message", "-p", "#{pid}", check=False).strip()
+            if server.isdigit():
+                os.kill(int(server), signal.SIGCHLD)
         if len(out) == 3 and out[0] == "1" and (out[1] or out[2]):
             self._screen = self._tmux("capture-pane", "-p", "-t", "t", check=False)
             self.status = int(out[1]) if out[1] else 128 + int(out[2])
