@@ -9,7 +9,6 @@
 #include "cli/commands.h"
 #include "conf/conf.h"
 #include "core/driver.h"
-#include "msg/msg.h"
 #include "store/store.h"
 #include "util/err.h"
 
@@ -31,15 +30,12 @@ static void on_progress(void *aux, const char *what, uint64_t done, uint64_t tot
 	struct sync_ui *ui = aux;
 	if (!ui->tty)
 		return;
-	char *d = msg_size_text((size_t)done), *t = msg_size_text((size_t)total);
 	end_line(ui);
 	if (total)
-		cli_print(stderr, _("%s (%s of %s)"), what, d, t);
+		cli_print(stderr, "%s (%u%%)", what, (unsigned)(done * 100 / total));
 	else
 		cli_print(stderr, "%s", what);
 	ui->line_open = true;
-	free(d);
-	free(t);
 }
 
 static void on_notice(void *aux, const char *text)
