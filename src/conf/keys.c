@@ -7,6 +7,7 @@
 
 static const char *const protocol_names[] = { "imap", "pop3", NULL };
 static const char *const tls_names[] = { "implicit", "starttls", "none", NULL };
+static const char *const delete_policy_names[] = { "trash", "flag", NULL };
 
 #define ACC(field) offsetof(struct account_conf, field)
 #define GLB(field) offsetof(struct global_conf, field)
@@ -37,6 +38,17 @@ const struct key_def account_keys[] = {
 	{ "smtp_tls", KEY_ENUM, ACC(smtp_tls), 0, 0, 0, tls_names, ACC(set_smtp_tls) },
 	STR("smtp_user", smtp_user, 0),
 	STR("smtp_password_command", smtp_password_command, 0),
+	/* IMAP sync (src/imap): see the fields in conf.h. */
+	STR("sync_bodies", sync_bodies_text, 0),
+	STR("sent_folder", sent_folder, 0),
+	STR("drafts_folder", drafts_folder, 0),
+	STR("trash_folder", trash_folder, 0),
+	STR("junk_folder", junk_folder, 0),
+	STR("archive_folder", archive_folder, 0),
+	{ "subscribed_only", KEY_BOOL, ACC(subscribed_only), 0, 0, 0, NULL,
+	  ACC(set_subscribed_only) },
+	{ "delete_policy", KEY_ENUM, ACC(delete_policy), 0, 0, 0, delete_policy_names,
+	  NO_SET_FLAG },
 	{ "leave_on_server", KEY_BOOL, ACC(leave_on_server), 0, 0, 0, NULL, NO_SET_FLAG },
 	{ "delete_after_days", KEY_INT, ACC(delete_after_days), 0, 0, 100000, NULL, NO_SET_FLAG },
 	{ "delete_on_server_when_deleted", KEY_BOOL, ACC(delete_on_server_when_deleted), 0, 0, 0,

@@ -173,6 +173,33 @@ static void check_account(struct account_conf *a, const unsigned *seen, unsigned
 	check_pop3_keys(a, diags);
 }
 
+/* sync_bodies = none | recent DAYS | all */
+static void parse_sync_bodies(struct account_conf *a, unsigned line, struct conf_diags *diags)
+{
+	a->sync_bodies = SYNC_BODIES_NONE;
+	const char *v = a->sync_bodies_text;
+	if (!v || str_casecmp(v, "none") == 0)
+		return;
+	if (str_casecmp(v, "all") == 0) {
+		a->sync_bodies = SYNC_BODIES_ALL;
+		return;
+	}
+	long days;
+	if (str_ncasecmp(v, "recent", 6) == 0 && (v[6] == ' ' || v[6] == '\t')) {
+		char *copy = xstrdup(v + 6);
+		int r = str_to_long(str_trim(copy), 1, 36500, &days);
+		free(copy);
+		if (r == 0) {
+			a->sync_bodies = SYNC_BODIES_RECENT;
+			a->sync_bodies_days = (int)days;
+			return;
+		}
+	}
+	conf_diags_add(diags, a->path, line,
+		       _("sync_bodies must be none, all or recent DAYS (e.g. recent 30), not '%s'"),
+		       v);
+}
+
 /* Guesses the TLS mode from a well-known port when only the port was given. */
 static void infer_tls(const struct account_conf *a, int port, bool set_tls, enum conf_tls *tls)
 {
@@ -194,8 +221,12 @@ static void load_account(struct conf *conf, const char *dir, const char *file,
 	unsigned *seen = apply_file(a.path, account_keys, n_account_keys, &a, &password_line, diags);
 	if (seen) {
 		check_account(&a, seen, password_line, diags);
+		const struct key_def *sb = key_find(account_keys, n_account_keys, "sync_bodies");
+		parse_sync_bodies(&a, seen[sb - account_keys], diags);
 		free(seen);
 	}
+	if (!a.set_subscribed_only)
+		a.subscribed_only = true;
 	infer_tls(&a, a.port, a.set_tls, &a.tls);
 	infer_tls(&a, a.smtp_port, a.set_smtp_tls, &a.smtp_tls);
 	conf->accounts = xreallocarray(conf->accounts, conf->n_accounts + 1, sizeof a);

@@ -3,6 +3,7 @@
 
 #include "conf/conf.h"
 #include "core/driver.h"
+#include "imap/imap.h"
 #include "pop3/pop3.h"
 #include "util/err.h"
 
@@ -17,19 +18,7 @@ int driver_new(const struct account_conf *conf, struct store_acct *store, struct
 	d->net = net;
 	d->cancel = cancel;
 	d->obs = obs;
-	int r;
-	switch (conf->protocol) {
-	case PROTO_POP3:
-		r = pop3_driver_new(d, err);
-		break;
-	case PROTO_IMAP:
-	default:
-		/* IMAP: imap_driver_new() (src/imap) comes with the IMAP sync. */
-		r = err_set(err, ERR_UNSUPPORTED, _("account %s: IMAP accounts cannot be synced "
-						    "by this version of postie yet"),
-			    conf->account);
-		break;
-	}
+	int r = conf->protocol == PROTO_POP3 ? pop3_driver_new(d, err) : imap_driver_new(d, err);
 	if (r < 0) {
 		free(d);
 		return -1;

@@ -2,4 +2,5 @@
 ## contract, user operations, worker threads and their queues.
 src_libpostie_a_SOURCES += \
 	src/core/driver.c src/core/driver.h \
-	src/core/ops.h
+	src/core/ops.c src/core/ops.h \
+	src/core/replay.c src/core/replay.h

@@ -301,6 +301,10 @@ int store_body_put(struct store_acct *acct, uint32_t folder, uint32_t uid, const
 int store_body_get(struct store_acct *acct, uint32_t folder, uint32_t uid, struct buf *out,
 		   struct err *err);
 int store_body_del(struct store_acct *acct, uint32_t folder, uint32_t uid, struct err *err);
+/* Appends the UIDs of folder's messages whose body is stored, in no
+ * particular order, without reading the bodies. */
+int store_body_uids(struct store_acct *acct, uint32_t folder, store_uids *uids,
+		    struct err *err);
 
 /* ---- Journal: mailbox operations made offline, replayed in order ---- */
 

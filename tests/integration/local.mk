@@ -34,3 +34,12 @@ EXTRA_DIST += tests/lib/storetest.py tests/servers/faultproxy.py tests/servers/p
 check_PROGRAMS += tests/integration/store-dump
 tests_integration_store_dump_LDADD = $(POSTIE_CORE_LIBS)
 SCRIPT_TESTS += tests/integration/test_store_cli.py
+
+## IMAP sync (src/imap, src/core): sync modes, offline journal, kills, IDLE.
+SCRIPT_TESTS += \
+	tests/integration/test_imap_sync.py \
+	tests/integration/test_imap_offline.py \
+	tests/integration/test_imap_crash.py
+EXTRA_DIST += tests/lib/imaptest.py
+check_PROGRAMS += tests/integration/imap-probe
+tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)

@@ -44,6 +44,11 @@ tests_unit_test_msg_body_LDADD = $(TEST_LDADD)
 UNIT_TESTS += tests/unit/test-sessions
 tests_unit_test_sessions_LDADD = $(TEST_LDADD)
 
+UNIT_TESTS += tests/unit/test-imap
+tests_unit_test_imap_SOURCES = tests/unit/test-imap.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_imap_LDADD = $(TEST_LDADD)
+
 UNIT_TESTS += tests/unit/test-store-pop3
 tests_unit_test_store_pop3_SOURCES = tests/unit/test-store-pop3.c \
 	tests/unit/store-fixture.c tests/unit/store-fixture.h

@@ -85,6 +85,9 @@ static void test_good(void)
 	is_str(account_smtp_user(w), "alice", "smtp_user falls back to user");
 	is_str(account_smtp_password_command(w), "pass show mail #1", "smtp password command falls back");
 	is_int(w->timeout, 30, "timeout default");
+	is_int(w->sync_bodies, SYNC_BODIES_NONE, "sync_bodies default none");
+	ok(w->subscribed_only, "subscribed_only default yes");
+	is_int(w->delete_policy, DELETE_TRASH, "delete_policy default trash");
 	const struct account_conf *h = conf_find_account(c, "home");
 	is_int(account_port(h), 110, "pop3 starttls default port");
 	is_str(h->host, "pop.example.net", "CRLF line ends");
@@ -129,6 +132,10 @@ static void test_errors(void)
 	expect_diag("plain-text password", 0, "allow_plaintext_password");
 	write_file("accounts/work.conf", "protocol = imap\nhost =\nuser = u\naddress = u@h\n", 0600);
 	expect_diag("empty value", 2, "empty value");
+	write_file("accounts/work.conf", "protocol = imap\nhost = h\nuser = u\naddress = u@h\nsync_bodies = recent\n", 0600);
+	expect_diag("sync_bodies without days", 5, "recent DAYS");
+	write_file("accounts/work.conf", "protocol = imap\nhost = h\nuser = u\naddress = u@h\ndelete_policy = shred\n", 0600);
+	expect_diag("bad delete_policy", 5, "trash or flag");
 	write_file("accounts/work.conf", "protocol = imap\nhost = h\nuser = u\naddress = u@h\n"
 		   "leave_on_server = yes\n", 0600);
 	expect_diag("POP3 key on an IMAP account", 0, "only to POP3");
@@ -169,6 +176,31 @@ static void test_empty(void)
 	free(missing);
 }
 
+static void test_sync_keys(void)
+{
+	write_file("accounts/work.conf",
+		   "protocol = imap\nhost = h\nuser = u\naddress = u@h\nsync_bodies = recent 30\n"
+		   "trash_folder = Papierkorb\nsubscribed_only = no\ndelete_policy = flag\n", 0600);
+	struct conf_diags d = { 0 };
+	struct conf *c;
+	is_int(conf_load(confdir, &c, &d), 0, "sync keys load");
+	const struct account_conf *w = conf_find_account(c, "work");
+	is_int(w->sync_bodies, SYNC_BODIES_RECENT, "sync_bodies recent");
+	is_int(w->sync_bodies_days, 30, "sync_bodies days");
+	is_str(w->trash_folder, "Papierkorb", "trash_folder");
+	ok(!w->subscribed_only, "subscribed_only = no");
+	is_int(w->delete_policy, DELETE_FLAG, "delete_policy = flag");
+	conf_diags_release(&d);
+	conf_free(&c);
+	write_file("accounts/work.conf",
+		   "protocol = imap\nhost = h\nuser = u\naddress = u@h\nsync_bodies = ALL\n", 0600);
+	conf_load(confdir, &c, &d);
+	is_int(conf_find_account(c, "work")->sync_bodies, SYNC_BODIES_ALL, "sync_bodies all");
+	conf_diags_release(&d);
+	conf_free(&c);
+	remove_file("accounts/work.conf");
+}
+
 static void test_key_names(void)
 {
 	const char *const *names = conf_account_key_names();
@@ -202,6 +234,7 @@ int main(void)
 	test_errors();
 	test_pop3_keys();
 	test_empty();
+	test_sync_keys();
 	test_key_names();
 	free(confdir);
 	return tap_done();

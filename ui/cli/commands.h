@@ -9,6 +9,15 @@ int cmd_check_config(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_sync(struct cli *cli, int argc, char **argv);
+int cmd_folders(struct cli *cli, int argc, char **argv);
+int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_flag(struct cli *cli, int argc, char **argv);
+int cmd_move(struct cli *cli, int argc, char **argv);
+int cmd_copy(struct cli *cli, int argc, char **argv);
+int cmd_delete(struct cli *cli, int argc, char **argv);
+int cmd_expunge(struct cli *cli, int argc, char **argv);
+int cmd_watch(struct cli *cli, int argc, char **argv);
+int cmd_bench_open(struct cli *cli, int argc, char **argv);
 
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_store(struct cli *cli, int argc, char **argv);

@@ -25,7 +25,11 @@ struct store_acct *cli_store_acct(struct cli *cli, const struct account_conf *a,
 	struct err err = ERR_INIT;
 	if (store_acct_open(st, a->account, pop3 ? STORE_ACCT_PRIMARY : STORE_ACCT_CACHE, flags,
 			    &acct, &err) < 0) {
-		cli_error("%s", err_msg(&err));
+		if (err.kind == ERR_NOT_FOUND && readonly)
+			cli_error(_("nothing is stored for account %s yet; run 'postie sync -a %s' "
+				    "first"), a->account, a->account);
+		else
+			cli_error("%s", err_msg(&err));
 		err_clear(&err);
 		return NULL;
 	}
