@@ -83,6 +83,8 @@ class _Link:
             if self.closed:
                 return
             self.closed = True
+        if cut:     # counted before the client can see the end
+            self.proxy._count("cuts", 1)
         for s in (self.client, self.server):
             try:
                 if cut and self.plan.rst:
@@ -95,8 +97,6 @@ class _Link:
                 s.close()
             except OSError:
                 pass
-        if cut:
-            self.proxy._count("cuts", 1)
 
     def _end(self, direction, dst):
         """The source of one direction closed: pass the half-close on, and
