@@ -7,5 +7,8 @@ postie_SOURCES += \
 	ui/cli/cmd_check_account.c \
 	ui/cli/cmd_check_config.c \
 	ui/cli/cmd_show.c \
+	ui/cli/cmd_send.c ui/cli/cmd_outbox.c ui/cli/cmd_compose.c \
+	ui/cli/sendui.c ui/cli/sendui.h \
 	ui/cli/netui.c \
+	ui/cli/storeui.c \
 	ui/tui/tui.c ui/tui/tui.h

@@ -54,6 +54,12 @@ struct account_conf {
 	char *smtp_user;              /* defaults to user */
 	char *smtp_password_command;  /* defaults to password_command */
 
+	/* Sending (core/compose.h, core/outbox.h). */
+	char *alternates;       /* more addresses that are the user's, blank- or
+				 * comma-separated; shell patterns allowed (*@example.org) */
+	char *signature_file;   /* appended to new messages, replies and forwards */
+	bool save_sent;         /* keep a copy of sent mail in the Sent folder (default yes) */
+
 	/* Filled by conf_load after parsing: whether a key was given. */
 	bool set_port, set_tls, set_smtp_port, set_smtp_tls;
 };
@@ -69,6 +75,10 @@ struct global_conf {
 	bool html_mailcap;      /* HTML through a mailcap copiousoutput entry (default yes) */
 	char *mailcap_path;     /* colon-separated mailcap files; NULL: $MAILCAPS or the usual */
 	bool set_html_mailcap;
+
+	/* Composing (core/compose.h). */
+	bool edit_headers;      /* the editor shows From, To, Cc, ... above the body */
+	char *attribution;      /* the line before a quote; NULL: "On %d, %n wrote:" */
 };
 
 struct conf {

@@ -2,4 +2,6 @@
 ## contract, user operations, worker threads and their queues.
 src_libpostie_a_SOURCES += \
 	src/core/driver.h \
-	src/core/ops.h
+	src/core/ops.h \
+	src/core/compose.c src/core/compose.h \
+	src/core/outbox.c src/core/outbox.h

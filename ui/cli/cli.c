@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "conf/conf.h"
 #include "net/net.h"
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/paths.h"
@@ -153,6 +154,7 @@ const struct cli_command *cli_find_command(const char *name)
 
 void cli_release(struct cli *cli)
 {
+	store_close(&cli->store);
 	net_ctx_free(&cli->net);
 	conf_free(&cli->conf);
 	FREE(&cli->config_dir);

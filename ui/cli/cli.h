@@ -17,6 +17,8 @@ struct conf;
 struct account_conf;
 struct err;
 struct net_ctx;
+struct store;
+struct store_acct;
 
 enum exit_status { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -40,6 +42,9 @@ struct cli {
 	struct net_ctx *net;
 	enum cli_accept_cert accept_cert;  /* --accept-cert of the command */
 	bool show_steps;                   /* print each connection step to stdout */
+
+	/* The store (storeui.c): opened by cli_store(), owned by the struct cli. */
+	struct store *store;
 };
 
 struct cli_command {
@@ -68,6 +73,15 @@ const char *cli_data_dir(struct cli *cli);
 struct net_ctx *cli_net(struct cli *cli);
 /* Parses an --accept-cert value ("once", "always"); -1 if it is neither. */
 int cli_parse_accept_cert(const char *s, enum cli_accept_cert *out);
+
+/* The store under the data dir, opened once (a writer unless readonly; a
+ * second postie is reported as such). Prints the problem and returns NULL. */
+struct store *cli_store(struct cli *cli, bool readonly);
+/* Opens account a in the store: primary for POP3; an IMAP cache that is
+ * damaged is moved aside and rebuilt (writers only), and the store's notice
+ * printed. Prints the problem and returns NULL; the caller closes it with
+ * store_acct_close() before the struct cli is released. */
+struct store_acct *cli_store_acct(struct cli *cli, const struct account_conf *a, bool readonly);
 
 /* printf to out with the text made safe for the terminal (it may quote a
  * server or a message). */

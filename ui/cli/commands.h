@@ -8,5 +8,8 @@ int cmd_check_account(struct cli *cli, int argc, char **argv);
 int cmd_check_config(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_send(struct cli *cli, int argc, char **argv);
+int cmd_outbox(struct cli *cli, int argc, char **argv);
+int cmd_compose(struct cli *cli, int argc, char **argv);
 
 #endif
