@@ -12,3 +12,9 @@ postie_SOURCES += \
 	ui/cli/netui.c \
 	ui/cli/storeui.c \
 	ui/tui/tui.c ui/tui/tui.h
+postie_SOURCES += \
+	ui/cli/cmd_export.c \
+	ui/cli/cmd_store.c ui/cli/cmd_store.h \
+	ui/cli/cmd_store_check.c \
+	ui/cli/cmd_store_compact.c \
+	ui/cli/cmd_store_import.c

@@ -80,16 +80,6 @@ static size_t comment(const char *s, size_t len, size_t i, struct buf *out, bool
 	return i;
 }
 
-static size_t quoted(const char *s, size_t len, size_t i, struct buf *out)
-{
-	while (i < len && s[i] != '"') {
-		if (s[i] == '\\' && i + 1 < len)
-			i++;
-		buf_addc(out, s[i++]);
-	}
-	return i < len ? i + 1 : len;
-}
-
 static bool has_closing_quote(const char *s, size_t len, size_t i)
 {
 	for (; i < len; i++) {
@@ -309,7 +299,7 @@ static size_t step(struct parse *p, const char *value, size_t len, size_t i, str
 	}
 	if (c == '"') {
 		buf_reset(tmp);
-		i = quoted(value, len, i + 1, tmp);
+		i = msg_quoted(value, len, i + 1, tmp);
 		if (it->has_angle)
 			it->after_angle = true;
 		phrase_add(it, buf_cstr(tmp), tmp->len);

@@ -105,19 +105,13 @@ static int write_new(const char *path, const struct buf *data, struct err *err)
 		return MSG_SAVE_EXISTS;
 	if (fd < 0)
 		return err_set(err, ERR_IO, _("cannot create %s: %s"), path, strerror(errno));
-	size_t done = 0;
-	while (done < data->len) {
-		ssize_t w = write(fd, data->data + done, data->len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
+	int r = msg_write_all(fd, buf_cstr(data), data->len);
+	int e = errno;
+	if (close(fd) < 0 && r == 0) {
+		r = -1;
+		e = errno;
 	}
-	if (done < data->len || close(fd) < 0) {
-		int e = errno;
-		if (done < data->len)
-			close(fd);
+	if (r < 0) {
 		unlink(path);
 		return err_set(err, ERR_IO, _("cannot write %s: %s"), path, strerror(e));
 	}

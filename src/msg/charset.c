@@ -70,6 +70,11 @@ static const unsigned short cp1252_high[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
 
+unsigned msg_cp1252_cp(unsigned char c)
+{
+	return c >= 0x80 && c < 0xA0 ? cp1252_high[c - 0x80] : c;
+}
+
 void msg_cp1252_to_utf8(const char *s, size_t len, struct buf *out)
 {
 	buf_grow(out, len);
@@ -80,8 +85,7 @@ void msg_cp1252_to_utf8(const char *s, size_t len, struct buf *out)
 			continue;
 		}
 		char u[4];
-		unsigned cp = c < 0xA0 ? cp1252_high[c - 0x80] : c;
-		buf_add(out, u, utf8_encode(cp, u));
+		buf_add(out, u, utf8_encode(msg_cp1252_cp(c), u));
 	}
 }
 
@@ -263,58 +267,26 @@ static bool few(size_t bad, size_t total)
 	return bad * 20 <= total;
 }
 
-enum msg_conv msg_charset_to_utf8(const char *charset, const char *s, size_t len,
-				  struct buf *out, const char **used_r)
+/* Declared UTF-8 that is not: damaged if mostly valid, else Windows-1252. */
+static enum msg_conv from_utf8(const char *s, size_t len, struct buf *out, const char **used_r)
 {
-	const char *dummy;
-	if (!used_r)
-		used_r = &dummy;
-	size_t start = out->len;
-	char name[MAX_NAME + 1];
-	bool declared = charset && *charset;
-	if (!declared) {
-		/* MIME says US-ASCII; real mail without a label is UTF-8 or Latin-1. */
-		fallback(s, len, out, start, MSG_CONV_OK, used_r);
-		return strcmp(*used_r, "UTF-8") == 0 ? MSG_CONV_OK : MSG_CONV_WRONG;
-	}
-	if (!normalize(charset, name))
-		return fallback(s, len, out, start, MSG_CONV_UNKNOWN, used_r);
-	const char *iconv_name = name;
-	enum builtin builtin = BUILTIN_NONE;
-	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++) {
-		if (strcmp(aliases[i].label, name) == 0) {
-			iconv_name = aliases[i].name;
-			builtin = aliases[i].builtin;
-			break;
-		}
-	}
-	*used_r = iconv_name == name ? charset : iconv_name;
-	switch (builtin) {
-	case BUILTIN_CP1252:
-		msg_cp1252_to_utf8(s, len, out);
+	size_t start = out->len, multibyte;
+	size_t bad = utf8_repair(s, len, out, &multibyte);
+	if (!bad)
 		return MSG_CONV_OK;
-	case BUILTIN_ASCII:
-		if (is_ascii(s, len)) {
-			buf_add(out, s, len);
-			return MSG_CONV_OK;
-		}
-		return fallback(s, len, out, start, MSG_CONV_WRONG, used_r);
-	case BUILTIN_UTF8: {
-		size_t multibyte;
-		size_t bad = utf8_repair(s, len, out, &multibyte);
-		if (!bad)
-			return MSG_CONV_OK;
-		if (multibyte && few(bad, multibyte + bad))
-			return MSG_CONV_DAMAGED;
-		buf_truncate(out, start);
-		msg_cp1252_to_utf8(s, len, out);
-		*used_r = "Windows-1252";
-		return MSG_CONV_WRONG;
-	}
-	case BUILTIN_NONE:
-		break;
-	}
-	iconv_t cd = converter(iconv_name);
+	if (multibyte && few(bad, multibyte + bad))
+		return MSG_CONV_DAMAGED;
+	buf_truncate(out, start);
+	msg_cp1252_to_utf8(s, len, out);
+	*used_r = "Windows-1252";
+	return MSG_CONV_WRONG;
+}
+
+static enum msg_conv from_iconv(const char *name, const char *s, size_t len, struct buf *out,
+				const char **used_r)
+{
+	size_t start = out->len;
+	iconv_t cd = converter(name);
 	if (cd == (iconv_t)-1)
 		return fallback(s, len, out, start, MSG_CONV_UNKNOWN, used_r);
 	size_t bad = iconv_all(cd, s, len, out);
@@ -325,6 +297,43 @@ enum msg_conv msg_charset_to_utf8(const char *charset, const char *s, size_t len
 	if (few(bad, len))
 		return MSG_CONV_DAMAGED;
 	return fallback(s, len, out, start, MSG_CONV_WRONG, used_r);
+}
+
+enum msg_conv msg_charset_to_utf8(const char *charset, const char *s, size_t len,
+				  struct buf *out, const char **used_r)
+{
+	const char *dummy;
+	if (!used_r)
+		used_r = &dummy;
+	size_t start = out->len;
+	char name[MAX_NAME + 1];
+	if (!charset || !*charset) {
+		/* MIME says US-ASCII; real mail without a label is UTF-8 or Latin-1. */
+		fallback(s, len, out, start, MSG_CONV_OK, used_r);
+		return strcmp(*used_r, "UTF-8") == 0 ? MSG_CONV_OK : MSG_CONV_WRONG;
+	}
+	if (!normalize(charset, name))
+		return fallback(s, len, out, start, MSG_CONV_UNKNOWN, used_r);
+	const struct alias *a = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(aliases) && !a; i++)
+		if (strcmp(aliases[i].label, name) == 0)
+			a = &aliases[i];
+	*used_r = a ? a->name : charset;
+	switch (a ? a->builtin : BUILTIN_NONE) {
+	case BUILTIN_CP1252:
+		msg_cp1252_to_utf8(s, len, out);
+		return MSG_CONV_OK;
+	case BUILTIN_ASCII:
+		if (!is_ascii(s, len))
+			return fallback(s, len, out, start, MSG_CONV_WRONG, used_r);
+		buf_add(out, s, len);
+		return MSG_CONV_OK;
+	case BUILTIN_UTF8:
+		return from_utf8(s, len, out, used_r);
+	case BUILTIN_NONE:
+		break;
+	}
+	return from_iconv(a ? a->name : name, s, len, out, used_r);
 }
 
 void msg_text_to_utf8(const char *s, size_t len, struct buf *out)

@@ -16,6 +16,7 @@
 #include "util/array.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/paths.h"
 
 #define FILTER_TIMEOUT_MS 10000
 #define FILTER_MAX_OUTPUT (16u << 20)
@@ -150,6 +151,20 @@ int msg_filter_run(const char *cmd, const char *input, size_t len, struct buf *o
 	return r;
 }
 
+int msg_write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, data, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 int msg_temp_file(const char *name, const char *data, size_t len, char **path_r, struct err *err)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -163,16 +178,10 @@ int msg_temp_file(const char *name, const char *data, size_t len, char **path_r,
 	char *path = xasprintf("%s/%s", dir, name);
 	free(dir);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	size_t done = 0;
-	while (fd >= 0 && done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	if (fd < 0 || done < len || close(fd) < 0) {
+	bool written = fd >= 0 && msg_write_all(fd, data, len) == 0;
+	if (fd >= 0 && close(fd) < 0)
+		written = false;
+	if (!written) {
 		err_set(err, ERR_IO, _("cannot write %s: %s"), path, strerror(errno));
 		msg_temp_remove(path);
 		free(path);
@@ -192,6 +201,17 @@ void msg_temp_remove(const char *path)
 		rmdir(dir);
 	}
 	free(dir);
+}
+
+int msg_open_capture(const struct msg_open *o, struct buf *out, struct err *err)
+{
+	struct buf input = BUF_INIT;
+	if (o->on_stdin && file_read_all(o->path, &input, err) < 0)
+		return -1;
+	int r = msg_filter_run(o->command, o->on_stdin ? buf_cstr(&input) : NULL, input.len, out,
+			       err);
+	buf_release(&input);
+	return r;
 }
 
 int msg_html_filter(struct msg_mailcap *mc, const struct buf *html, struct buf *out)

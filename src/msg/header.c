@@ -98,3 +98,15 @@ void msg_unfold(const char *s, size_t len, struct buf *out)
 		i = j;
 	}
 }
+
+size_t msg_quoted(const char *s, size_t len, size_t i, struct buf *out)
+{
+	while (i < len && s[i] != '"') {
+		if (s[i] == '\\' && i + 1 < len)
+			i++;
+		if (s[i] != '\r' && s[i] != '\n')
+			buf_addc(out, s[i]);
+		i++;
+	}
+	return i < len ? i + 1 : len;
+}

@@ -14,6 +14,7 @@
 #define MAX_LISTS 16
 #define MAX_QUOTE 32
 #define MAX_TAG 16
+#define MAX_LINKS_DEDUP 512
 
 struct list_level {
 	bool ordered;
@@ -250,13 +251,15 @@ static void link_close(struct html *h)
 	h->href = NULL;
 	/* Text that already is the URL needs no number. */
 	const char *shown = h->started && h->link_start <= h->line.len
-		? buf_cstr(&h->line) + h->link_start : "";
+			    ? buf_cstr(&h->line) + h->link_start : "";
 	const char *bare = str_casestartswith(href, "mailto:") ? href + 7 : href;
 	if (!usable_url(href) || strcmp(shown, href) == 0 || strcmp(shown, bare) == 0) {
 		free(href);
 		return;
 	}
-	size_t n = 0;
+	/* The same URL keeps its number (a newsletter repeats its links);
+	 * past a few hundred, looking back costs more than it helps. */
+	size_t n = h->links.n < MAX_LINKS_DEDUP ? 0 : h->links.n;
 	while (n < h->links.n && strcmp(h->links.v[n], href) != 0)
 		n++;
 	if (n == h->links.n)
@@ -279,7 +282,9 @@ static void list_item(struct html *h)
 	h->marker = l->ordered ? xasprintf("%u. ", ++l->n) : xstrdup("* ");
 }
 
-static void open_tag(struct html *h, const struct tag *t)
+/* Elements that start a line (and some a paragraph). Returns false for
+ * other elements. */
+static bool open_block(struct html *h, const struct tag *t)
 {
 	static const char *const paragraphs[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "table",
 						   "dl", "address", "figure", NULL };
@@ -292,11 +297,6 @@ static void open_tag(struct html *h, const struct tag *t)
 		h->need_blank = true;
 	} else if (is_any(t, blocks)) {
 		flush(h);
-	} else if (is(t, "br")) {
-		if (h->started)
-			flush(h);
-		else
-			blank_line(h);
 	} else if (is(t, "blockquote")) {
 		flush(h);
 		blank_line(h);  /* at the outer level */
@@ -322,6 +322,21 @@ static void open_tag(struct html *h, const struct tag *t)
 		start_line(h);
 		buf_adds(&h->line, "--------------------");
 		flush(h);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void open_tag(struct html *h, const struct tag *t)
+{
+	if (open_block(h, t))
+		return;
+	if (is(t, "br")) {
+		if (h->started)
+			flush(h);
+		else
+			blank_line(h);
 	} else if (is(t, "td") || is(t, "th")) {
 		if (h->started && h->line.len > h->prefix_len + h->indent)
 			buf_adds(&h->line, " | ");

@@ -58,7 +58,10 @@ static char *subject_of(const struct msg *m, const struct msg_part *p)
 
 static size_t decoded_size(const struct msg *m, const struct msg_part *p)
 {
-	if (p->encoding != MSG_ENC_BASE64 && p->encoding != MSG_ENC_QP)
+	/* Containers hold their children as sent: decoding them would copy
+	 * the message once per nesting level. */
+	if (p->container || p->message ||
+	    (p->encoding != MSG_ENC_BASE64 && p->encoding != MSG_ENC_QP))
 		return p->body_len;
 	struct buf b = BUF_INIT;
 	msg_part_decode(m, p, &b);

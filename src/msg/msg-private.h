@@ -27,6 +27,10 @@ struct msg_hfields {
 size_t msg_headers_split(const char *s, size_t len, struct msg_hfields *out);
 /* The first field called name (any case), or NULL. */
 const struct msg_hfield *msg_headers_find(const struct msg_hfields *h, const char *name);
+/* Reads a quoted string whose opening quote is at s[i - 1]: appends its
+ * content (backslash escapes undone, line breaks dropped) to out and returns
+ * the index after the closing quote, or len if there is none. */
+size_t msg_quoted(const char *s, size_t len, size_t i, struct buf *out);
 /* Appends value without line breaks and without blanks at both ends. */
 void msg_unfold(const char *s, size_t len, struct buf *out);
 bool msg_name_is(const struct msg_hfield *f, const char *name);
@@ -34,6 +38,8 @@ bool msg_name_is(const struct msg_hfield *f, const char *name);
 /* ---- charsets (charset.c) ---- */
 
 void msg_cp1252_to_utf8(const char *s, size_t len, struct buf *out);
+/* The code point of Windows-1252 byte c (its five holes give C1 controls). */
+unsigned msg_cp1252_cp(unsigned char c);
 /* Undeclared 8-bit text: UTF-8 if valid, else Windows-1252. */
 void msg_text_to_utf8(const char *s, size_t len, struct buf *out);
 
@@ -197,6 +203,8 @@ char *msg_html_sniff_charset(const char *s, size_t len);
  * user). */
 int msg_html_filter(struct msg_mailcap *mc, const struct buf *html, struct buf *out);
 
+/* Writes all of data to fd; -1 with errno on failure. */
+int msg_write_all(int fd, const char *data, size_t len);
 /* Runs cmd through /bin/sh without input and output; its exit status or -1. */
 int msg_run_status(const char *cmd);
 /* Runs cmd through /bin/sh with input (NULL: none) on its standard input and
@@ -238,6 +246,15 @@ static inline bool msg_is_space(char c)
 static inline char msg_lower(char c)
 {
 	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+/* The value of a hex digit, or -1. */
+static inline int msg_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = msg_lower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 #endif

@@ -106,7 +106,8 @@ struct msg_envelope {
 	char *message_id;       /* without <>; NULL when missing */
 	char *in_reply_to;      /* the first id, without <>; NULL when missing */
 	struct msg_str_list references;/* ids without <>, oldest first */
-	bool has_attachment;    /* a guess from the top-level Content-Type */
+	bool has_attachment;    /* a guess from the top-level Content-Type (and
+				 * X-MS-Has-Attach): fetch those fields too */
 };
 
 /* Fills *out (which it initializes first) from a header block: the headers
@@ -334,7 +335,9 @@ void msg_mailcap_free(struct msg_mailcap **mc);
 /* The first entry for type (lower case) that matches it exactly, as
  * "type/\*" or as a bare "type", has a view command and, if copiousoutput
  * is asked for, that flag, and whose test command succeeds (each test runs
- * once, through /bin/sh, without input or output). NULL if none. */
+ * once, through /bin/sh, without input or output; the result is kept in the
+ * entry, so one mailcap is not to be searched from two threads at once).
+ * NULL if none. */
 const struct msg_mailcap_entry *msg_mailcap_find(struct msg_mailcap *mc, const char *type,
 						 bool copiousoutput);
 /* The entry's view command for a file: %s becomes path (quoted for the shell
@@ -392,6 +395,10 @@ struct msg_open {
  * file. */
 int msg_part_open_prepare(const struct msg *m, const struct msg_part *p, struct msg_mailcap *mc,
 			  struct msg_open *out, struct err *err);
+/* For a copiousoutput entry: runs the command without a terminal (at most
+ * 10 seconds, 16 MiB of output) and appends what it prints to out, which
+ * must be sanitized before it is shown, like anything from a message. */
+int msg_open_capture(const struct msg_open *o, struct buf *out, struct err *err);
 void msg_open_release(struct msg_open *o);
 
 #endif

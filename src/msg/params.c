@@ -28,20 +28,6 @@ static size_t skip_blanks(const char *s, size_t len, size_t i)
 	return i;
 }
 
-/* A quoted string at s + i (after the opening quote): appends its content
- * and returns the index after the closing quote (or len). */
-static size_t quoted(const char *s, size_t len, size_t i, struct buf *out)
-{
-	while (i < len && s[i] != '"') {
-		if (s[i] == '\\' && i + 1 < len)
-			i++;
-		if (s[i] != '\r' && s[i] != '\n')
-			buf_addc(out, s[i]);
-		i++;
-	}
-	return i < len ? i + 1 : len;
-}
-
 static size_t parse_one(const char *s, size_t len, size_t i, struct raw_params *out)
 {
 	size_t name = i;
@@ -55,7 +41,7 @@ static size_t parse_one(const char *s, size_t len, size_t i, struct raw_params *
 	i = skip_blanks(s, len, i + 1);
 	struct buf v = BUF_INIT;
 	if (i < len && s[i] == '"') {
-		i = quoted(s, len, i + 1, &v);
+		i = msg_quoted(s, len, i + 1, &v);
 		while (i < len && s[i] != ';')
 			i++;
 	} else {
@@ -96,19 +82,11 @@ static void parse_raw(const char *s, size_t len, char **value_r, struct raw_para
 
 /* ---- RFC 2231 ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = msg_lower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static void percent_decode(const char *s, struct buf *out)
 {
 	for (; *s; s++) {
 		int hi, lo;
-		if (*s == '%' && (hi = hexval(s[1])) >= 0 && (lo = hexval(s[2])) >= 0) {
+		if (*s == '%' && (hi = msg_hexval(s[1])) >= 0 && (lo = msg_hexval(s[2])) >= 0) {
 			buf_addc(out, (char)(hi * 16 + lo));
 			s += 2;
 		} else {

@@ -54,14 +54,6 @@ static bool parse_word(const char *s, size_t len, size_t i, struct word *w)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = msg_lower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static void decode_q(const char *s, size_t len, struct buf *out)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -69,7 +61,7 @@ static void decode_q(const char *s, size_t len, struct buf *out)
 		if (s[i] == '_') {
 			buf_addc(out, ' ');
 		} else if (s[i] == '=' && i + 2 < len &&
-			   (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
+			   (hi = msg_hexval(s[i + 1])) >= 0 && (lo = msg_hexval(s[i + 2])) >= 0) {
 			buf_addc(out, (char)(hi * 16 + lo));
 			i += 2;
 		} else {

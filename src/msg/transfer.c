@@ -29,14 +29,6 @@ enum msg_encoding msg_encoding_parse(const char *value, size_t len)
 	return MSG_ENC_UNKNOWN;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = msg_lower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static bool qp_decode(const char *s, size_t len, struct buf *out)
 {
 	bool clean = true;
@@ -61,7 +53,7 @@ static bool qp_decode(const char *s, size_t len, struct buf *out)
 				soft = true;
 				break;
 			}
-			int hi = hexval(s[j + 1]), lo = j + 2 < stop ? hexval(s[j + 2]) : -1;
+			int hi = msg_hexval(s[j + 1]), lo = j + 2 < stop ? msg_hexval(s[j + 2]) : -1;
 			if (hi >= 0 && lo >= 0) {
 				buf_addc(out, (char)(hi * 16 + lo));
 				j += 2;

@@ -348,6 +348,8 @@ static int acct_open_files(struct store_acct *a, bool existed, unsigned flags, s
 	for (int f = 0; f < FILE_COUNT; f++)
 		if (open_file(a, f, existed, flags, err) < 0)
 			return -1;
+	if (redo_recover(a, err) < 0)
+		return -1;
 	if (existed || a->readonly)
 		return 0;
 	char *marker = path_join(a->dir, "account");
@@ -400,6 +402,7 @@ void store_acct_close(struct store_acct **ap)
 	buf_release(&a->key);
 	buf_release(&a->val);
 	ARRAY_RELEASE(&a->dead_bodies);
+	buf_release(&a->redo);
 	free(a->notice);
 	free(a->name);
 	free(a->dir);
@@ -447,18 +450,15 @@ struct kv *acct_kv_write(struct store_acct *a, enum store_file f, struct err *er
 			a->name, file_base[f]);
 		return NULL;
 	}
-	/* A group is atomic only within the mail files or within the queue:
-	 * see store.h. */
-	bool queue = f == FILE_QUEUE;
-	bool other = queue ? kv_in_txn(a->kv[FILE_META]) || kv_in_txn(a->kv[FILE_BODIES])
-			   : kv_in_txn(a->kv[FILE_QUEUE]);
-	if (other) {
-		err_set(err, ERR_USAGE, "account %s: one transaction for both the queue and "
-			"the mail", a->name);
+	if (kv_in_txn(kv))
+		return kv;
+	if (kv_begin(kv, err) < 0)
 		return NULL;
+	if (f == FILE_META) {
+		/* Kept in case the group changes the queue too (redo.c). */
+		buf_reset(&a->redo);
+		kv_set_recorder(kv, &a->redo);
 	}
-	if (!kv_in_txn(kv) && kv_begin(kv, err) < 0)
-		return NULL;
 	return kv;
 }
 
@@ -472,23 +472,13 @@ int store_begin(struct store_acct *a, struct err *err)
 	return 0;
 }
 
-/* Bodies before the queue before the metadata: see store.h. */
-static const enum store_file commit_order[FILE_COUNT] = { FILE_BODIES, FILE_QUEUE, FILE_META };
-
 int store_commit(struct store_acct *a, enum store_sync sync, struct err *err)
 {
 	if (!a->group)
 		return err_set(err, ERR_USAGE, "account %s: commit without a transaction", a->name);
-	for (int i = 0; i < FILE_COUNT; i++) {
-		struct kv *kv = a->kv[commit_order[i]];
-		if (!kv || !kv_in_txn(kv))
-			continue;
-		bool synced = kv->flags & KV_SYNC_COMMITS;
-		if (kv_commit(kv, err) < 0 ||
-		    (sync == STORE_SYNC && !synced && kv_sync(kv, err) < 0)) {
-			store_abort(a);
-			return -1;
-		}
+	if (redo_commit(a, sync, err) < 0) {
+		store_abort(a);
+		return -1;
 	}
 	a->group = false;
 	body_del_pending(a);
@@ -498,6 +488,8 @@ int store_commit(struct store_acct *a, enum store_sync sync, struct err *err)
 void store_abort(struct store_acct *a)
 {
 	a->dead_bodies.n = 0;
+	if (a->kv[FILE_META])
+		kv_set_recorder(a->kv[FILE_META], NULL);
 	for (int f = 0; f < FILE_COUNT; f++)
 		if (a->kv[f])
 			kv_abort(a->kv[f], NULL);

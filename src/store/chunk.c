@@ -3,7 +3,7 @@
  *
  * Record 'S' folder32 base32 holds the summaries with base <= uid < the base
  * of the folder's next record, in UID order. Its value:
- *   u8 CHUNK_FORMAT, uvar count, le32 CRC-32 of what follows,
+ *   u8 CHUNK_FORMAT, uvar count, le32 CRC-32C of what follows,
  *   count x (uvar length, encoded summary (summary_codec.c)).
  * Finding the record of a UID is one backwards cursor jump to the key
  * (folder, uid). A record is rewritten as a whole on any change (a few tens
@@ -56,7 +56,7 @@ int chunk_parse(struct chunk *c, const void *val, size_t len, const char **why_r
 		*why_r = _("bad record header");
 		return -1;
 	}
-	if (crc32_update(0, d.p, (size_t)(d.end - d.p)) != crc) {
+	if (crc32c_update(0, d.p, (size_t)(d.end - d.p)) != crc) {
 		*why_r = _("checksum mismatch");
 		return -1;
 	}
@@ -206,7 +206,7 @@ void chunk_encode(const struct chunk *c, size_t from, size_t to, struct buf *out
 		enc_uvar(out, c->e.v[i].len);
 		buf_add(out, chunk_entry_data(c, i), c->e.v[i].len);
 	}
-	uint32_t crc = crc32_update(0, out->data + crc_at + 4, out->len - crc_at - 4);
+	uint32_t crc = crc32c_update(0, out->data + crc_at + 4, out->len - crc_at - 4);
 	unsigned char le[4] = { crc, crc >> 8, crc >> 16, crc >> 24 };
 	memcpy(out->data + crc_at, le, 4);
 }

@@ -28,6 +28,12 @@ void enc_le32(struct buf *b, uint32_t v);
 void enc_str(struct buf *b, const char *s);
 void enc_bytes(struct buf *b, const void *p, size_t n);
 
+/* A string inside some bytes: not NUL-terminated; p is never NULL. */
+struct str_slice {
+	const char *p;
+	size_t n;
+};
+
 struct dec {
 	const unsigned char *p, *end;
 	bool bad;
@@ -88,7 +94,9 @@ static inline void be64_put(void *p, uint64_t v)
 	be32_put((unsigned char *)p + 4, (uint32_t)v);
 }
 
-/* CRC-32 (the zlib/PNG polynomial); pass 0 as crc to start. */
-uint32_t crc32_update(uint32_t crc, const void *p, size_t n);
+/* CRC-32C (Castagnoli); pass 0 as crc to start. */
+uint32_t crc32c_update(uint32_t crc, const void *p, size_t n);
+/* The same without the hardware instruction, for tests. */
+uint32_t crc32c_update_soft(uint32_t crc, const void *p, size_t n);
 
 #endif

@@ -58,7 +58,7 @@ static void fill_msg(struct store_index *idx, struct store_index_msg *m,
 	m->from = strpool_intern(p, v->from.p, v->from.n);
 	m->to = strpool_intern(p, v->to.p, v->to.n);
 	m->cc = strpool_intern(p, v->cc.p, v->cc.n);
-	m->subject = strpool_intern(p, v->subject.p, v->subject.n);
+	m->subject = strpool_add(p, v->subject.p, v->subject.n);
 	m->message_id = strpool_add(p, v->message_id.p, v->message_id.n);
 	m->in_reply_to = strpool_add(p, v->in_reply_to.p, v->in_reply_to.n);
 	m->references = strpool_add(p, v->references.p, v->references.n);
@@ -86,14 +86,14 @@ static int load_chunk(const void *key, size_t klen, const void *val, size_t vlen
 	const char *why = NULL;
 	if (klen != 9 || d.bad || format != CHUNK_FORMAT)
 		why = _("bad record header");
-	else if (crc32_update(0, d.p, (size_t)(d.end - d.p)) != crc)
+	else if (crc32c_update(0, d.p, (size_t)(d.end - d.p)) != crc)
 		why = _("checksum mismatch");
 	reserve(idx, idx->n + (size_t)count);
 	for (uint64_t i = 0; i < count && !why; i++) {
 		size_t elen = (size_t)dec_uvar_max(&d, vlen);
 		const void *p = dec_bytes(&d, elen);
 		struct summary_view v;
-		if (!p || summary_view_decode(p, elen, &v) < 0)
+		if (!p || summary_view_decode(p, elen, false, &v) < 0)
 			why = _("a summary is garbled");
 		else if (v.uid < base || (idx->n && v.uid <= idx->msgs[idx->n - 1].uid))
 			why = _("UIDs out of order");
@@ -161,7 +161,7 @@ void store_index_put(struct store_index *idx, const struct msg_summary *s)
 	struct buf b = BUF_INIT;
 	summary_encode(&b, s);
 	struct summary_view v;
-	if (summary_view_decode(b.data, b.len, &v) < 0) {
+	if (summary_view_decode(b.data, b.len, false, &v) < 0) {
 		buf_release(&b);
 		return;  /* uid 0: the store refuses it too */
 	}

@@ -3,9 +3,10 @@
  *
  * Messages sit in an array sorted by UID, 72 bytes each; their strings live
  * in one string pool (util/strpool.h) and are referred to by 32-bit refs.
- * Addresses, subjects and keyword sets are interned (stored once however many
- * messages share them); Message-IDs, References and UIDLs are stored as they
- * come. Loading a folder reads its summary records in one pass with no
+ * Addresses and keyword sets are interned (stored once however many messages
+ * share them); subjects, Message-IDs, References and UIDLs, nearly all
+ * different, are stored as they come (interning them costs more time than
+ * it saves memory). Loading a folder reads its summary records in one pass with no
  * allocation per message.
  *
  * The index is a snapshot: it does not follow the store by itself. Whoever

@@ -2,7 +2,9 @@
  * engine gets the same contract. */
 #include "common.h"
 
+#include "store/codec.h"
 #include "store/kv.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 const struct kv_ops *const kv_backends[] = {
@@ -80,16 +82,65 @@ int kv_get(struct kv *kv, const void *key, size_t klen, struct buf *val, struct 
 int kv_put(struct kv *kv, const void *key, size_t klen, const void *val, size_t vlen,
 	   struct err *err)
 {
-	if (check_write(kv, klen, err) < 0)
+	if (check_write(kv, klen, err) < 0 || kv->ops->put(kv, key, klen, val, vlen, err) < 0)
 		return -1;
-	return kv->ops->put(kv, key, klen, val, vlen, err);
+	if (kv->recorder) {
+		enc_u8(kv->recorder, 'P');
+		enc_bytes(kv->recorder, key, klen);
+		enc_bytes(kv->recorder, val, vlen);
+	}
+	return 0;
 }
 
 int kv_del(struct kv *kv, const void *key, size_t klen, struct err *err)
 {
 	if (check_write(kv, klen, err) < 0)
 		return -1;
-	return kv->ops->del(kv, key, klen, err);
+	int r = kv->ops->del(kv, key, klen, err);
+	if (r >= 0 && kv->recorder) {
+		enc_u8(kv->recorder, 'D');
+		enc_bytes(kv->recorder, key, klen);
+	}
+	return r;
+}
+
+void kv_set_recorder(struct kv *kv, struct buf *log)
+{
+	kv->recorder = log;
+}
+
+/* One record of a log: 1 and the parts, 0 at the end, -1 if garbled. */
+static int replay_next(struct dec *d, char *op, struct str_slice *key, struct str_slice *val)
+{
+	if (dec_done(d))
+		return 0;
+	*op = (char)dec_u8(d);
+	key->p = dec_str(d, &key->n);
+	if (*op == 'P')
+		val->p = dec_str(d, &val->n);
+	return d->bad || (*op != 'P' && *op != 'D') || key->n > KV_KEY_MAX ? -1 : 1;
+}
+
+int kv_replay(struct kv *kv, const void *log, size_t len, struct err *err)
+{
+	struct dec d;
+	char op;
+	struct str_slice key, val;
+	int r;
+	dec_init(&d, log, len);
+	while ((r = replay_next(&d, &op, &key, &val)) > 0)
+		;
+	if (r < 0)
+		return err_set(err, ERR_STORE, _("%s: the log of an unfinished change is garbled"),
+			       kv->path);
+	dec_init(&d, log, len);
+	while ((r = replay_next(&d, &op, &key, &val)) > 0) {
+		r = op == 'P' ? kv_put(kv, key.p, key.n, val.p, val.n, err)
+			      : kv_del(kv, key.p, key.n, err);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int kv_scan(struct kv *kv, const void *prefix, size_t plen, const void *start, size_t slen,

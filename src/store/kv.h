@@ -81,6 +81,7 @@ struct kv {
 	enum kv_kind kind;
 	unsigned flags;
 	bool in_txn;
+	struct buf *recorder;   /* see kv_set_recorder() */
 };
 
 /* What an engine implements. The wrappers below check the arguments and the
@@ -149,6 +150,14 @@ int kv_abort(struct kv *kv, struct err *err);
 /* Makes every committed transaction durable against power loss. */
 int kv_sync(struct kv *kv, struct err *err);
 int kv_stats(struct kv *kv, struct kv_stats *st, struct err *err);
+
+/* While log is set, every successful kv_put() and kv_del() on kv is also
+ * appended to it ('P' uvar klen key uvar vlen value, or 'D' uvar klen key),
+ * so the writes can be replayed (kv_replay()). NULL stops recording. */
+void kv_set_recorder(struct kv *kv, struct buf *log);
+/* Applies a log of kv_set_recorder() to kv (inside a transaction). A garbled
+ * log is refused before anything is written. */
+int kv_replay(struct kv *kv, const void *log, size_t len, struct err *err);
 
 const char *kv_path(const struct kv *kv);
 /* false for NULL */

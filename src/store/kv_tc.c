@@ -10,6 +10,7 @@
 
 #include <limits.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <tcutil.h>
 #include <tcbdb.h>
 #include <tchdb.h>
@@ -132,6 +133,11 @@ static int recover_wal(const char *path, enum kv_kind kind, struct err *err)
 	char *wal = xasprintf("%s.wal", path);
 	struct stat st;
 	bool pending = stat(wal, &st) == 0;
+	if (pending && stat(path, &st) < 0 && errno == ENOENT) {
+		/* The log of a file that is gone: nothing to recover. */
+		unlink(wal);
+		pending = false;
+	}
 	free(wal);
 	if (!pending)
 		return 0;

@@ -18,4 +18,7 @@ src_libpostie_a_SOURCES += \
 	src/store/migrate.c \
 	src/store/check.c \
 	src/store/compact.c \
+	src/store/redo.c \
+	src/store/export.c src/store/export.h \
+	src/store/import.c \
 	src/store/index.c src/store/index.h

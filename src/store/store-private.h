@@ -74,6 +74,9 @@ struct store_acct {
 	 * has committed, so that a crash never leaves a summary without its body
 	 * (only, harmlessly, a body without a summary). */
 	ARRAY(struct body_ref) dead_bodies;
+	/* The meta writes of the open group, kept in case it also changes the
+	 * queue: see redo.c. */
+	struct buf redo;
 };
 
 /* acct.c */
@@ -114,11 +117,6 @@ int folder_decode(const void *p, size_t n, struct store_folder *f, bool with_cou
 void folder_key(struct buf *key, uint32_t id);
 
 /* summary_codec.c */
-struct str_slice {
-	const char *p;   /* not NUL-terminated; never NULL */
-	size_t n;
-};
-
 /* A decoded summary whose strings point into the encoded bytes. */
 struct summary_view {
 	uint32_t uid, flags, size;
@@ -133,8 +131,10 @@ struct summary_view {
 void summary_encode(struct buf *b, const struct msg_summary *s);
 /* The eight strings, from to uidl, in the order both formats keep them. */
 void summary_encode_strings(struct buf *b, const struct msg_summary *s);
-/* Checks and decodes one encoded summary; -1 if garbled. */
-int summary_view_decode(const void *p, size_t n, struct summary_view *v);
+/* Checks and decodes one encoded summary; -1 if garbled. strict also
+ * refuses strings holding a NUL (which the encoder never writes: only
+ * damage, which the chunk checksum catches first, puts one there). */
+int summary_view_decode(const void *p, size_t n, bool strict, struct summary_view *v);
 /* The next of v->n_keywords keywords. */
 struct str_slice summary_view_keyword(struct summary_view *v);
 /* Fills s (which must be empty) from one encoded summary; -1 if garbled. */
@@ -221,6 +221,15 @@ int migrate_meta(struct store_acct *a, uint32_t from_version, struct err *err);
 /* Version 1 summary records (kept for migration and its tests). */
 int summary_v1_decode(const void *p, size_t n, struct msg_summary *s);
 void summary_v1_encode(struct buf *b, const struct msg_summary *s);
+
+/* redo.c: groups that change both the mail and the queue. */
+/* Commits the open group; see store_commit(). */
+int redo_commit(struct store_acct *a, enum store_sync sync, struct err *err);
+/* Finishes a group a crash interrupted between its queue and meta commits. */
+int redo_recover(struct store_acct *a, struct err *err);
+/* Tests only: called between the queue's and meta's commits of a mixed
+ * group, to play a crash there. NULL otherwise. */
+extern void (*redo_test_hook)(void);
 
 /* lock.c */
 int lock_take(struct store *s, struct err *err);

@@ -37,13 +37,11 @@
  * changes always reach the disk before the call (or commit) returns; so do
  * all commits of an account that holds primary mail.
  *
- * A group holds either mail (folders, summaries, bodies) or queue work
- * (journal, outbox), not both: they live in different files so that damage
- * to one cannot take the other with it, and no engine commits two files as
- * one. Mixing them in one group fails with ERR_USAGE. Where both change
- * together, commit the queue first: an offline flag change is a journal
- * entry (one group), then the local flag (a second); a crash between them
- * loses nothing, since replaying the journal and syncing bring the flag.
+ * A group may change the mail (folders, summaries, bodies) and the queue
+ * (journal, outbox) together, e.g. an offline flag change and its journal
+ * entry: they live in different files, and the group's changes to the mail
+ * are also logged in the queue's commit, from which the next open completes
+ * them if a crash came between the two commits.
  *
  * Bodies and summaries in one group (store_msg_deliver) are committed bodies
  * first. A crash between the two leaves a body without its summary, which no

@@ -42,16 +42,16 @@ void summary_encode(struct buf *b, const struct msg_summary *s)
 			enc_str(b, s->keywords[i]);
 }
 
-static struct str_slice view_str(struct dec *d)
+static struct str_slice view_str(struct dec *d, bool strict)
 {
 	struct str_slice sl;
 	sl.p = dec_str(d, &sl.n);
-	if (memchr(sl.p, '\0', sl.n))
+	if (strict && memchr(sl.p, '\0', sl.n))
 		d->bad = true;
 	return sl;
 }
 
-int summary_view_decode(const void *p, size_t n, struct summary_view *v)
+int summary_view_decode(const void *p, size_t n, bool strict, struct summary_view *v)
 {
 	struct dec d;
 	dec_init(&d, p, n);
@@ -63,18 +63,18 @@ int summary_view_decode(const void *p, size_t n, struct summary_view *v)
 	v->date = dec_svar(&d);
 	v->internaldate = dec_svar(&d);
 	v->modseq = dec_uvar(&d);
-	v->from = view_str(&d);
-	v->to = view_str(&d);
-	v->cc = view_str(&d);
-	v->subject = view_str(&d);
-	v->message_id = view_str(&d);
-	v->in_reply_to = view_str(&d);
-	v->references = view_str(&d);
-	v->uidl = view_str(&d);
+	v->from = view_str(&d, strict);
+	v->to = view_str(&d, strict);
+	v->cc = view_str(&d, strict);
+	v->subject = view_str(&d, strict);
+	v->message_id = view_str(&d, strict);
+	v->in_reply_to = view_str(&d, strict);
+	v->references = view_str(&d, strict);
+	v->uidl = view_str(&d, strict);
 	v->n_keywords = (size_t)dec_uvar_max(&d, MAX_KEYWORDS);
 	v->keywords = d;
 	for (size_t i = 0; i < v->n_keywords && !d.bad; i++)
-		if (view_str(&d).n == 0)
+		if (view_str(&d, strict).n == 0)
 			d.bad = true;
 	if (d.bad || !dec_done(&d) || v->uid == 0)
 		return -1;
@@ -83,7 +83,7 @@ int summary_view_decode(const void *p, size_t n, struct summary_view *v)
 
 struct str_slice summary_view_keyword(struct summary_view *v)
 {
-	return view_str(&v->keywords);
+	return view_str(&v->keywords, false);
 }
 
 static char *slice_dup(struct str_slice sl)
@@ -94,7 +94,7 @@ static char *slice_dup(struct str_slice sl)
 int summary_decode(const void *p, size_t n, struct msg_summary *s)
 {
 	struct summary_view v;
-	if (summary_view_decode(p, n, &v) < 0)
+	if (summary_view_decode(p, n, true, &v) < 0)
 		return -1;
 	s->uid = v.uid;
 	s->flags = v.flags;

@@ -5,6 +5,7 @@
 struct strpool_slot {
 	uint32_t ref;   /* 0: empty */
 	uint32_t hash;
+	uint32_t len;
 };
 
 void strpool_init(struct strpool *pool)
@@ -106,12 +107,11 @@ uint32_t strpool_intern(struct strpool *pool, const char *s, size_t len)
 	size_t j = h & mask;
 	for (; pool->slots[j].ref; j = (j + 1) & mask) {
 		const struct strpool_slot *sl = &pool->slots[j];
-		const char *t = pool->data + sl->ref;
-		if (sl->hash == h && strncmp(t, s, len) == 0 && t[len] == '\0')
+		if (sl->hash == h && sl->len == len && memcmp(pool->data + sl->ref, s, len) == 0)
 			return sl->ref;
 	}
 	uint32_t ref = strpool_add(pool, s, len);
-	pool->slots[j] = (struct strpool_slot){ ref, h };
+	pool->slots[j] = (struct strpool_slot){ ref, h, (uint32_t)len };
 	pool->n_interned++;
 	return ref;
 }

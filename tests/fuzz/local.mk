@@ -9,4 +9,7 @@ tests_fuzz_fuzz_render_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_render_LDADD = $(POSTIE_CORE_LIBS)
 endif
 SCRIPT_TESTS += tests/fuzz/run-fuzz.sh
-EXTRA_DIST += tests/fuzz/fuzz-render.c tests/fuzz/corpus
+EXTRA_DIST += tests/fuzz/fuzz-render.c tests/fuzz/fuzz-render.dict tests/fuzz/corpus
+CLEANFILES += tests/fuzz/fuzz-render-ci tests/fuzz/fuzz-render-ci.tmp tests/fuzz/build.log \
+	tests/fuzz/fuzz.log tests/fuzz/crash-* tests/fuzz/leak-* tests/fuzz/timeout-* \
+	tests/fuzz/oom-* tests/fuzz/slow-unit-*

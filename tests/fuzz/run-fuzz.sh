@@ -55,7 +55,8 @@ cp "$srcdir"/tests/fuzz/corpus/* "$work/seeds/" 2>/dev/null
 # Leaks are worth a failure too; libFuzzer's own limits keep the run bounded.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	"$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=65536 \
-	-print_final_stats=1 -artifact_prefix="$out/" "$work/corpus" "$work/seeds" \
+	-dict="$srcdir/tests/fuzz/fuzz-render.dict" -print_final_stats=1 -artifact_prefix="$out/" \
+	"$work/corpus" "$work/seeds" \
 	>"$out/fuzz.log" 2>&1
 status=$?
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/fuzz.log")

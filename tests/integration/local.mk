@@ -22,3 +22,4 @@ SCRIPT_TESTS += \
 	tests/integration/test_show_cli.py \
 	tests/integration/test_show_corpus.py
 EXTRA_DIST += tests/data/mail
+SCRIPT_TESTS += tests/integration/test_store_cli.py

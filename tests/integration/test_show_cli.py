@@ -191,4 +191,10 @@ t.eq(open(os.path.join(t.tmpdir, "stdin.png"), "rb").read(), b"\x89PNG\r\n\x1a\n
 r = show("--file", mail("rfc2231-names"), "--open", "3", env={"MAILCAPS": viewer_cap})
 t.eq(r.returncode, 1, "--open without a mailcap entry: exit 1")
 t.contains(r.stderr.decode(), "no mailcap entry for text/plain", "and says so")
+cat_cap = os.path.join(t.tmpdir, "cat.mailcap")
+with open(cat_cap, "w") as f:
+    f.write("text/plain; cat %s; copiousoutput\n")
+r = show("--file", mail("injection"), "--open", "1", env={"MAILCAPS": cat_cap})
+t.ok(r.returncode == 0 and b"ANSI colour" in r.stdout and b"\x1b" not in r.stdout,
+     "--open with copiousoutput: the output is sanitized", r.stdout)
 t.done()

@@ -8,6 +8,7 @@
 
 #include "store-fixture.h"
 #include "store/index.h"
+#include "store/store-private.h"
 #include "tap.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -382,6 +383,64 @@ static void test_transactions(struct store_acct *a)
 	store_folder_release(&f);
 }
 
+static void die_now(void)
+{
+	_exit(0);
+}
+
+/* A group changing the mail and the queue, killed between the two commits:
+ * the next open completes it from the queue's log. */
+static void test_mixed_group(void)
+{
+	struct store *s = fixture_store(dir, 0);
+	struct store_acct *a = fixture_acct(s, "mixed", STORE_ACCT_CACHE, 0);
+	struct store_folder f = { 0 };
+	store_folder_ensure(a, "INBOX", &f, NULL);
+	put_range(a, f.id, 1, 10, 1, 0, false);
+	store_acct_close(&a);
+	store_close(&s);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		redo_test_hook = die_now;
+		s = fixture_store(dir, 0);
+		a = fixture_acct(s, "mixed", STORE_ACCT_CACHE, 0);
+		store_begin(a, NULL);
+		struct store_op op = { .kind = OP_FLAGS, .folder = f.id, .flags_add = MSG_FLAGGED };
+		store_journal_add(a, &op, NULL, 0, NULL);
+		struct store_flag_change ch = { 3, MSG_FLAGGED, 0, false, NULL, 0 };
+		store_msg_set_flags(a, f.id, &ch, 1, NULL);
+		uint32_t gone = 4;
+		store_msg_delete(a, f.id, &gone, 1, NULL);
+		store_commit(a, STORE_NOSYNC, NULL);
+		_exit(1);  /* the hook did not run */
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child died between the commits");
+	s = fixture_store(dir, 0);
+	a = fixture_acct(s, "mixed", STORE_ACCT_CACHE, 0);
+	ok(store_acct_notice(a) && strstr(store_acct_notice(a), "completed"),
+	   "the open completes the interrupted group: %s",
+	   store_acct_notice(a) ? store_acct_notice(a) : "(no notice)");
+	struct msg_summary m;
+	msg_summary_init(&m);
+	ok(store_msg_get(a, f.id, 3, &m, NULL) == 1 && m.flags == MSG_FLAGGED,
+	   "the flag change is there");
+	is_int(store_msg_get(a, f.id, 4, &m, NULL), 0, "and the delete");
+	store_ops ops = ARRAY_INIT;
+	ok(store_journal_list(a, &ops, NULL) == 0 && ops.n == 1, "with its journal entry");
+	store_ops_release(&ops);
+	ok(fixture_check_clean(a), "check is clean");
+	store_acct_close(&a);
+	a = fixture_acct(s, "mixed", STORE_ACCT_CACHE, 0);
+	ok(store_acct_notice(a) == NULL, "once only");
+	msg_summary_release(&m);
+	store_folder_release(&f);
+	store_acct_close(&a);
+	store_close(&s);
+}
+
 static void test_journal(struct store_acct *a)
 {
 	struct store_op op = { 0 };
@@ -582,6 +641,7 @@ int main(void)
 	store_acct_close(&a);
 	store_close(&s);
 	test_compact();
+	test_mixed_group();
 	free(dir);
 	return tap_done();
 }

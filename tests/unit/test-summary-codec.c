@@ -47,9 +47,15 @@ static void test_varints(void)
 	dec_str(&d, &n);
 	ok(d.bad && n == 0, "a string longer than its input is refused");
 	buf_release(&b);
-	ok(crc32_update(0, "123456789", 9) == 0xcbf43926u, "CRC-32 check value");
-	ok(crc32_update(crc32_update(0, "1234", 4), "56789", 5) == 0xcbf43926u,
-	   "CRC-32 in pieces");
+	ok(crc32c_update(0, "123456789", 9) == 0xe3069283u, "CRC-32C check value");
+	ok(crc32c_update(crc32c_update(0, "1234", 4), "56789", 5) == 0xe3069283u,
+	   "CRC-32C in pieces");
+	ok(crc32c_update_soft(0, "123456789", 9) == 0xe3069283u, "CRC-32C check value (tables)");
+	char big[1000];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (char)(i * 31 + 7);
+	ok(crc32c_update(0, big + 3, 997) == crc32c_update_soft(0, big + 3, 997),
+	   "hardware and tables agree");
 }
 
 static char *repeat(const char *unit, size_t times)

@@ -61,6 +61,24 @@ static int number_arg(const char *opt, const char *v, unsigned *out)
 	return 0;
 }
 
+/* Options that only make sense together. Returns -1 when all is well. */
+static int check_options(const struct show_opts *o)
+{
+	if (!o->file)
+		return cli_usage_error("show", _("which message? Give --file PATH (or - for "
+						 "standard input)"));
+	if (o->part && !o->raw)
+		return cli_usage_error("show", _("--part goes with --raw"));
+	if (o->to && !o->save)
+		return cli_usage_error("show", _("--to goes with --save"));
+	if (o->save && strcmp(o->save, "all") != 0) {
+		unsigned n;
+		if (number_arg("--save", o->save, &n) < 0)
+			return EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, else the exit status. */
 static int parse_options(struct cli *cli, int argc, char **argv, struct show_opts *o)
 {
@@ -124,19 +142,7 @@ static int parse_options(struct cli *cli, int argc, char **argv, struct show_opt
 	}
 	if (optind < argc)
 		return cli_usage_error("show", _("unexpected argument '%s'"), argv[optind]);
-	if (!o->file)
-		return cli_usage_error("show", _("which message? Give --file PATH (or - for "
-						 "standard input)"));
-	if (o->part && !o->raw)
-		return cli_usage_error("show", _("--part goes with --raw"));
-	if (o->to && !o->save)
-		return cli_usage_error("show", _("--to goes with --save"));
-	if (o->save && strcmp(o->save, "all") != 0) {
-		unsigned n;
-		if (number_arg("--save", o->save, &n) < 0)
-			return EXIT_USAGE;
-	}
-	return -1;
+	return check_options(o);
 }
 
 static int read_source(const struct show_opts *o, struct buf *raw, struct err *err)
@@ -226,13 +232,12 @@ static bool confirm_replace(const char *path, void *aux)
 	return fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
-static int save(struct cli *cli, const struct msg *m, const struct show_opts *o, bool from_stdin)
+static int save(struct cli *cli, const struct msg *m, const struct show_opts *o)
 {
 	const char *dir = o->to ? o->to : ".";
-	void *aux = from_stdin && !cli->assume_yes ? NULL : cli;
 	struct err err = ERR_INIT;
 	if (strcmp(o->save, "all") == 0) {
-		int n = msg_save_all(m, dir, aux ? confirm_replace : NULL, aux, &err);
+		int n = msg_save_all(m, dir, confirm_replace, cli, &err);
 		if (n < 0)
 			return fail(&err);
 		cli_print(stdout, ngettext("saved %d attachment in %s\n",
@@ -248,7 +253,7 @@ static int save(struct cli *cli, const struct msg *m, const struct show_opts *o,
 		char *name = msg_part_save_name(p);
 		char *target = path_join(dir, name);
 		free(name);
-		if (aux && confirm_replace(target, aux))
+		if (confirm_replace(target, cli))
 			r = msg_part_save(m, p, dir, NULL, true, &path, &err);
 		else
 			cli_error(_("%s exists; not replaced (--yes replaces it)"), target);
@@ -311,9 +316,22 @@ static int open_part(const struct msg *m, unsigned n, struct msg_mailcap *mc)
 	struct err err = ERR_INIT;
 	if (msg_part_open_prepare(m, p, mc, &op, &err) < 0)
 		return fail(&err);
-	int st = run_viewer(&op);
-	if (st != 0)
-		cli_error(_("'%s' failed (exit status %d)"), op.command, st);
+	int st;
+	if (op.copiousoutput) {
+		/* It prints text from the message: made safe like the rest. */
+		struct buf out = BUF_INIT;
+		st = msg_open_capture(&op, &out, &err);
+		if (st == 0)
+			cli_print(stdout, "%s", buf_cstr(&out));
+		else
+			cli_error("%s", err_msg(&err));
+		err_clear(&err);
+		buf_release(&out);
+	} else {
+		st = run_viewer(&op);
+		if (st != 0)
+			cli_error(_("'%s' failed (exit status %d)"), op.command, st);
+	}
 	msg_open_release(&op);
 	return st == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
@@ -383,7 +401,7 @@ static int show_message(struct cli *cli, const struct show_opts *o, struct conf 
 		list_attachments(m);
 		r = EXIT_OK;
 	} else if (o->save) {
-		r = save(cli, m, o, strcmp(o->file, "-") == 0);
+		r = save(cli, m, o);
 	} else if (o->open) {
 		r = open_part(m, o->open, mc);
 	} else {

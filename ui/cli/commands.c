@@ -102,6 +102,27 @@ const struct cli_command cli_commands[] = {
 	     "a temporary reason is retried with growing delays (1 minute to an hour) for\n"
 	     "5 days. Exits 1 when flush leaves something unsent.\n"),
 	  cmd_outbox },
+	{ "export", N_("[FOLDER] --maildir DIR | --mbox FILE"),
+	  N_("Write stored mail out as a Maildir or an mbox file."),
+	  N_("Writes the messages postie has stored for the account (-a, else the default)\n"
+	     "in a standard format, so they are never locked in. Without FOLDER every\n"
+	     "folder is written, each as a Maildir under DIR; --mbox needs a FOLDER unless\n"
+	     "the account has only one. Messages whose body was never downloaded are left\n"
+	     "out and counted. Needs postie to be stopped.\n\n"
+	     "Options:\n"
+	     "      --maildir DIR     write Maildirs (flags in the file names); DIR may exist\n"
+	     "      --mbox FILE       write one mboxrd file, with Status/X-Status flags;\n"
+	     "                        FILE must not exist\n"
+	     "      --salvage         rescue every message body of a damaged account into\n"
+	     "                        the Maildir DIR, whatever its other files say\n"),
+	  cmd_export },
+	{ "store", N_("check | compact"), N_("Check or compact the local store."),
+	  N_("store check     reads every record of every account (or of -a's) and\n"
+	     "                reports damage; exits 1 if it finds any.\n"
+	     "store compact   rewrites the account files without free space, repacking\n"
+	     "                summaries and dropping cached bodies of vanished messages.\n\n"
+	     "Both need postie to be stopped. See doc/store.md for what is where.\n"),
+	  cmd_store },
 	{ "help", N_("[COMMAND]"), N_("Show help for postie or for one command."), NULL, cmd_help },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -12,4 +12,10 @@ int cmd_send(struct cli *cli, int argc, char **argv);
 int cmd_outbox(struct cli *cli, int argc, char **argv);
 int cmd_compose(struct cli *cli, int argc, char **argv);
 
+int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_store(struct cli *cli, int argc, char **argv);
+int cmd_store_check(struct cli *cli, int argc, char **argv);
+int cmd_store_compact(struct cli *cli, int argc, char **argv);
+int cmd_store_import(struct cli *cli, int argc, char **argv);
+
 #endif

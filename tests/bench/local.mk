@@ -1,0 +1,9 @@
+## Benchmarks: `make bench` builds them; `make check` never runs them. They
+## print figures (and ratios) and never assert on time.
+BENCHMARKS = tests/bench/store-bench
+EXTRA_PROGRAMS += $(BENCHMARKS)
+tests_bench_store_bench_LDADD = $(POSTIE_CORE_LIBS)
+CLEANFILES += $(BENCHMARKS)
+
+bench: $(BENCHMARKS)
+.PHONY: bench
