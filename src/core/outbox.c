@@ -119,7 +119,7 @@ int outbox_queue(const struct outbox_ctx *ctx, const struct outbox_new *m, uint6
 	for (size_t i = 0; i < m->n_rcpts; i++)
 		if (smtp_check_address(m->rcpts[i], false, err) < 0)
 			return -1;
-	struct store_outbox_entry e;
+	struct store_outbox_entry e = { 0 };
 	memset(&e, 0, sizeof e);
 	e.state = OUTBOX_QUEUED;
 	e.envelope_from = xstrdup(from);
@@ -559,7 +559,7 @@ static int get_entry(const struct outbox_ctx *ctx, uint64_t id, struct store_out
 
 int outbox_retry(const struct outbox_ctx *ctx, uint64_t id, struct err *err)
 {
-	struct store_outbox_entry e;
+	struct store_outbox_entry e = { 0 };
 	if (get_entry(ctx, id, &e, err) < 0)
 		return -1;
 	int r = 0;
@@ -583,7 +583,7 @@ int outbox_retry(const struct outbox_ctx *ctx, uint64_t id, struct err *err)
 
 int outbox_hold(const struct outbox_ctx *ctx, uint64_t id, struct err *err)
 {
-	struct store_outbox_entry e;
+	struct store_outbox_entry e = { 0 };
 	if (get_entry(ctx, id, &e, err) < 0)
 		return -1;
 	int r = 0;
@@ -600,7 +600,7 @@ int outbox_hold(const struct outbox_ctx *ctx, uint64_t id, struct err *err)
 
 int outbox_drop(const struct outbox_ctx *ctx, uint64_t id, struct err *err)
 {
-	struct store_outbox_entry e;
+	struct store_outbox_entry e = { 0 };
 	if (get_entry(ctx, id, &e, err) < 0)
 		return -1;
 	lock(ctx);

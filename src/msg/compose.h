@@ -150,8 +150,8 @@ int msg_compose_check(const struct msg_compose *c, enum msg_build_mode mode, str
  * the envelope recipients to it: the addresses of To, Cc and Bcc, each once
  * (compared without case), new strings. A missing message id is made on the
  * From address's domain and stored in c->message_id (so a resent or
- * re-postponed message keeps it). Attachment files are read here: ERR_IO
- * names one that cannot be. */
+ * re-postponed message keeps it). Attachment files are read here: ERR_IO or
+ * ERR_NOT_FOUND names one that cannot be. */
 int msg_compose_build(struct msg_compose *c, const struct msg_build_opts *o, struct buf *out,
 		      struct msg_str_list *rcpts, struct err *err);
 

@@ -34,6 +34,9 @@ size_t msg_quoted(const char *s, size_t len, size_t i, struct buf *out);
 /* Appends value without line breaks and without blanks at both ends. */
 void msg_unfold(const char *s, size_t len, struct buf *out);
 bool msg_name_is(const struct msg_hfield *f, const char *name);
+/* The length of the whole field as written, from its name to the end of its
+ * value (continuation lines included), without the final line break. */
+size_t msg_field_len(const struct msg_hfield *f);
 
 /* ---- charsets (charset.c) ---- */
 

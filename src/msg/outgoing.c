@@ -98,7 +98,7 @@ int msg_prepare_outgoing(const char *raw, size_t len, const struct msg_identity 
 			continue;       /* never sent */
 		if (drop_mid && msg_name_is(f, "message-id"))
 			continue;
-		buf_add(&msg, f->name, (size_t)(f->value + f->value_len - f->name));
+		buf_add(&msg, f->name, msg_field_len(f));
 		buf_adds(&msg, "\r\n");
 	}
 	buf_adds(&msg, "\r\n");

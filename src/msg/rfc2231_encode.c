@@ -7,7 +7,7 @@
 #include "util/buf.h"
 #include "util/sanitize.h"
 
-#define SECTION_MAX 60          /* value bytes per continuation section */
+#define SECTION_MAX (MSG_HEADER_WIDTH - 3)  /* a section with its blank before and ';' after */
 
 static bool is_tspecial(unsigned char c)
 {
@@ -56,18 +56,22 @@ static void add_token(struct msg_hwriter *w, bool first, const struct buf *t)
 	msg_hw_add(w, " ", 1, t->data, t->len);
 }
 
-/* name*0="...", name*1="..." for a long ASCII value. */
+/* name*0="...", name*1="..." for a long ASCII value, each section with
+ * what fits on a line. */
 static void write_sections(struct msg_hwriter *w, const char *name, const char *v)
 {
 	struct buf t = BUF_INIT;
 	size_t len = strlen(v);
 	for (size_t i = 0, k = 0; i < len; k++) {
-		size_t n = len - i < SECTION_MAX ? len - i : SECTION_MAX;
 		buf_reset(&t);
-		buf_addf(&t, "%s*%zu=", name, k);
-		add_quoted(&t, v + i, n);
+		buf_addf(&t, "%s*%zu=\"", name, k);
+		while (i < len && t.len + 4 < SECTION_MAX) {
+			if (v[i] == '"' || v[i] == '\\')
+				buf_addc(&t, '\\');
+			buf_addc(&t, v[i++]);
+		}
+		buf_addc(&t, '"');
 		add_token(w, k == 0, &t);
-		i += n;
 	}
 	buf_release(&t);
 }
@@ -113,7 +117,7 @@ static void write_extended(struct msg_hwriter *w, const char *name, const char *
 			while (i < len) {
 				buf_reset(&ch);
 				size_t n = encode_char(v + i, len - i, &ch);
-				if (t.len > start && t.len - start + ch.len > SECTION_MAX)
+				if (t.len > start && t.len + ch.len > SECTION_MAX)
 					break;
 				buf_add(&t, ch.data, ch.len);
 				i += n;

@@ -133,11 +133,12 @@ static void write_head(struct conv *c, const struct msg_hfields *h, const struct
 			type_done = true;
 			continue;
 		}
-		if (has_8bit(f->name, (size_t)(f->value + f->value_len - f->name))) {
+		size_t n = msg_field_len(f);
+		if (has_8bit(f->name, n)) {
 			encode_field(c->out, f);
 			c->changed = true;
 		} else {
-			crlf_copy(c->out, f->name, (size_t)(f->value + f->value_len - f->name));
+			crlf_copy(c->out, f->name, n);
 			buf_adds(c->out, "\r\n");
 		}
 	}

@@ -23,3 +23,10 @@ SCRIPT_TESTS += \
 	tests/integration/test_show_corpus.py
 EXTRA_DIST += tests/data/mail
 SCRIPT_TESTS += tests/integration/test_store_cli.py
+
+## Sending: compose, postie send, the outbox, failures and kill -9 (src/smtp,
+## src/msg/compose.h, src/core/outbox.h).
+SCRIPT_TESTS += \
+	tests/integration/test_send.py \
+	tests/integration/test_send_failures.py \
+	tests/integration/test_send_crash.py

@@ -92,7 +92,8 @@ static int parse(struct cli *cli, int argc, char **argv, struct compose_opts *o)
 	};
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "s:c:b:A:H:v", longopts,
+	/* Without the leading '+': options may come after the arguments. */
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "s:c:b:A:H:v" + 1, longopts,
 				  NULL)) != -1) {
 		int r = option(cli, o, opt);
 		if (r)

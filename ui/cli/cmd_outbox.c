@@ -139,7 +139,8 @@ int cmd_outbox(struct cli *cli, int argc, char **argv)
 	const struct cli_command *self = cli_find_command("outbox");
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	/* Without the leading '+': options may come after the arguments. */
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS + 1, longopts, NULL)) != -1) {
 		int r = cli_common_option(cli, self, opt);
 		if (r < 0)
 			return EXIT_OK;

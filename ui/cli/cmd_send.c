@@ -29,7 +29,8 @@ static int parse(struct cli *cli, int argc, char **argv, struct send_opts *o)
 	const struct cli_command *self = cli_find_command("send");
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "tf:io:vF:", longopts, NULL)) != -1) {
+	/* Without the leading '+': options may come after the arguments. */
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "tf:io:vF:" + 1, longopts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			o->from_headers = true;

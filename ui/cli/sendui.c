@@ -24,6 +24,9 @@ static void on_entry(void *aux, const struct store_outbox_entry *e, bool removed
 	if (removed)
 		cli_print(stdout, _("%s: message %llu left the outbox\n"), o->conf->account,
 			  (unsigned long long)e->id);
+	else if (e->last_error && (e->state == OUTBOX_QUEUED || e->state == OUTBOX_FAILED))
+		cli_print(stdout, _("%s: message %llu is %s: %s\n"), o->conf->account,
+			  (unsigned long long)e->id, outbox_state_name(e->state), e->last_error);
 	else
 		cli_print(stdout, _("%s: message %llu is %s\n"), o->conf->account,
 			  (unsigned long long)e->id, outbox_state_name(e->state));
@@ -117,7 +120,7 @@ void cli_outbox_print(struct cli_outbox *o, const struct store_outbox_entry *e)
 
 int cli_outbox_report(struct cli_outbox *o, uint64_t id)
 {
-	struct store_outbox_entry e;
+	struct store_outbox_entry e = { 0 };
 	struct err err = ERR_INIT;
 	int r = store_outbox_get(o->store, id, &e, &err);
 	if (r < 0) {
