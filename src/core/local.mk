@@ -4,4 +4,5 @@ src_libpostie_a_SOURCES += \
 	src/core/driver.h \
 	src/core/ops.h \
 	src/core/compose.c src/core/compose.h \
-	src/core/outbox.c src/core/outbox.h
+	src/core/outbox.c src/core/outbox.h \
+	src/core/spool.c

@@ -108,18 +108,25 @@ static void set_error(struct store_outbox_entry *e, const char *fmt, ...)
 
 /* ---- queueing ---- */
 
-int outbox_queue(const struct outbox_ctx *ctx, const struct outbox_new *m, uint64_t *id_r,
-		 struct err *err)
+int outbox_check(const struct account_conf *a, const struct outbox_new *m, struct err *err)
 {
-	const char *from = m->from ? m->from : ctx->conf->address;
 	if (m->n_rcpts == 0)
 		return err_set(err, ERR_INPUT, _("a message without recipients"));
-	if (smtp_check_address(from, true, err) < 0)
+	if (smtp_check_address(m->from ? m->from : a->address, true, err) < 0)
 		return -1;
 	for (size_t i = 0; i < m->n_rcpts; i++)
 		if (smtp_check_address(m->rcpts[i], false, err) < 0)
 			return -1;
-	struct store_outbox_entry e = { 0 };
+	return 0;
+}
+
+int outbox_queue(const struct outbox_ctx *ctx, const struct outbox_new *m, uint64_t *id_r,
+		 struct err *err)
+{
+	const char *from = m->from ? m->from : ctx->conf->address;
+	if (outbox_check(ctx->conf, m, err) < 0)
+		return -1;
+	struct store_outbox_entry e;
 	memset(&e, 0, sizeof e);
 	e.state = OUTBOX_QUEUED;
 	e.envelope_from = xstrdup(from);
@@ -526,6 +533,8 @@ int outbox_flush(const struct outbox_ctx *ctx, unsigned flags, uint64_t only,
 	if (res)
 		memset(res, 0, sizeof *res);
 	store_outbox_entries list = ARRAY_INIT;
+	if (outbox_spool_import(ctx, err) < 0)
+		return -1;
 	lock(ctx);
 	int r = store_outbox_list(ctx->store, &list, err);
 	unlock(ctx);

@@ -84,6 +84,9 @@ struct outbox_ctx {
 	void *lock_aux;
 	/* The clock, for tests; NULL: time(). */
 	time_t (*now)(void);
+	/* The account's spool (outbox_spool_dir), imported by each flush;
+	 * NULL: none. */
+	const char *spool_dir;
 };
 
 /* A message to queue. */
@@ -96,6 +99,9 @@ struct outbox_new {
 	const char *fcc;                /* folder for the copy once sent; NULL: none */
 };
 
+/* The checks outbox_queue makes: recipients, and every address safe for
+ * SMTP (ERR_INPUT naming a bad one). */
+int outbox_check(const struct account_conf *a, const struct outbox_new *m, struct err *err);
 /* Checks the addresses (ERR_INPUT naming a bad one) and queues the message
  * (QUEUED, due at once). When this returns 0 the message is on the disk:
  * *id_r (may be NULL) gets its outbox id. */
@@ -131,6 +137,21 @@ int outbox_retry(const struct outbox_ctx *ctx, uint64_t id, struct err *err);
 int outbox_hold(const struct outbox_ctx *ctx, uint64_t id, struct err *err);
 /* Removes an entry for good (ERR_NOT_FOUND when there is none). */
 int outbox_drop(const struct outbox_ctx *ctx, uint64_t id, struct err *err);
+
+/* ---- The spool (spool.c) ----
+ * Where `postie send` leaves a message when another postie has the store
+ * (ERR_LOCKED): DATA_DIR/spool/ACCOUNT/new/, one file each, written durably.
+ * The outbox's owner imports them with every flush; the importer removes a
+ * file only once its message is queued, and never queues it twice. */
+
+/* DATA_DIR/spool/ACCOUNT; a new string. */
+char *outbox_spool_dir(const char *data_dir, const char *account);
+/* Writes m into the spool (durable when this returns 0). The caller has
+ * checked its addresses. */
+int outbox_spool_add(const char *spool_dir, const struct outbox_new *m, struct err *err);
+/* Queues what the spool holds; returns how many, or -1. A file that is no
+ * spool message is moved to spool/ACCOUNT/bad. */
+int outbox_spool_import(const struct outbox_ctx *ctx, struct err *err);
 
 /* Seconds to wait after the n-th failed attempt (n >= 1). */
 unsigned outbox_backoff(unsigned attempts);

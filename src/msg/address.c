@@ -285,6 +285,38 @@ static size_t word(struct parse *p, const char *value, size_t len, size_t i)
 	return j;
 }
 
+static size_t quoted_string(struct parse *p, const char *value, size_t len, size_t i,
+			    struct buf *tmp)
+{
+	struct item *it = &p->it;
+	buf_reset(tmp);
+	i = msg_quoted(value, len, i + 1, tmp);
+	if (it->has_angle)
+		it->after_angle = true;
+	phrase_add(it, buf_cstr(tmp), tmp->len);
+	buf_addc(&it->bare, '"');
+	buf_add(&it->bare, buf_cstr(tmp), tmp->len);
+	buf_addc(&it->bare, '"');
+	return i;
+}
+
+static size_t comment_text(struct parse *p, const char *value, size_t len, size_t i,
+			   struct buf *tmp)
+{
+	struct item *it = &p->it;
+	bool closed;
+	buf_reset(tmp);
+	i = comment(value, len, i + 1, tmp, &closed);
+	if (!closed)
+		problem(p, _("a '(' is not closed"));
+	if (!it->has_comment) {
+		buf_add(&it->comment, buf_cstr(tmp), tmp->len);
+		it->has_comment = true;
+	}
+	it->space = true;
+	return i;
+}
+
 static size_t step(struct parse *p, const char *value, size_t len, size_t i, struct buf *tmp)
 {
 	struct item *it = &p->it;
@@ -297,30 +329,10 @@ static size_t step(struct parse *p, const char *value, size_t len, size_t i, str
 		problem(p, _("a '\"' is not closed"));
 		return i + 1;   /* an unbalanced quote is just noise */
 	}
-	if (c == '"') {
-		buf_reset(tmp);
-		i = msg_quoted(value, len, i + 1, tmp);
-		if (it->has_angle)
-			it->after_angle = true;
-		phrase_add(it, buf_cstr(tmp), tmp->len);
-		buf_addc(&it->bare, '"');
-		buf_add(&it->bare, buf_cstr(tmp), tmp->len);
-		buf_addc(&it->bare, '"');
-		return i;
-	}
-	if (c == '(') {
-		bool closed;
-		buf_reset(tmp);
-		i = comment(value, len, i + 1, tmp, &closed);
-		if (!closed)
-			problem(p, _("a '(' is not closed"));
-		if (!it->has_comment) {
-			buf_add(&it->comment, buf_cstr(tmp), tmp->len);
-			it->has_comment = true;
-		}
-		it->space = true;
-		return i;
-	}
+	if (c == '"')
+		return quoted_string(p, value, len, i, tmp);
+	if (c == '(')
+		return comment_text(p, value, len, i, tmp);
 	if (c == '<')
 		return angle(p, value, len, i);
 	if (c == ',') {

@@ -8,6 +8,8 @@ import email.policy
 import glob
 import os
 import random
+import subprocess
+import time
 
 from postie_test import TAP, Postie
 from rig import Rig
@@ -131,6 +133,28 @@ t.eq(len(find("bob", "queued only")), 0, "send --queue-only: nothing went out")
 res = p.run("outbox", "flush", "-a", "sub")
 t.eq(res.returncode, 0, "outbox flush sends it")
 t.eq(len(find("bob", "queued only")), 1, "outbox flush: arrived once")
+
+# -- while another postie has the store: the spool ------------------------------
+
+holder = os.path.join(t.tmpdir, "hold.sh")
+with open(holder, "w") as f:
+    f.write("#!/bin/sh\ntouch %s/holding\nsleep 3\n" % t.tmpdir)
+os.chmod(holder, 0o755)
+busy = p.popen("compose", "-a", "sub", "--edit", "bob@example.test", env={"EDITOR": holder},
+               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+while not os.path.exists(os.path.join(t.tmpdir, "holding")):
+    time.sleep(0.02)
+res = p.run("send", "-a", "sub", "bob@example.test", input=b"Subject: spooled\n\nwhile busy\n")
+t.eq(res.returncode, 0, "store busy: send exits 0")
+t.contains(res.stdout, b"queued in the spool", "store busy: the message waits in the spool")
+t.contains(res.stdout, b"already running", "store busy: says why")
+busy.communicate()
+res = p.run("outbox", "flush", "-a", "sub")
+t.contains(res.stdout, "1 sent", "spool: the next flush imports and sends it")
+t.eq(len(find("bob", "spooled")), 1, "spool: arrived once")
+t.eq(os.listdir(os.path.join(p.data_dir, "spool", "sub", "new")), [], "spool: emptied")
+res = p.run("outbox", "flush", "-a", "sub")
+t.eq(len(find("bob", "spooled")), 1, "spool: not sent again")
 
 # -- the copy to Sent and drafts, on a POP3 account (local folders) ---------------
 

@@ -7,6 +7,7 @@
 #include "cli/sendui.h"
 #include "conf/conf.h"
 #include "msg/compose.h"
+#include "store/store.h"
 #include "util/array.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -60,17 +61,55 @@ static int parse(struct cli *cli, int argc, char **argv, struct send_opts *o)
 	return 0;
 }
 
+/* When another postie has the store, the message goes to the spool, which
+ * that postie imports. Returns the exit status then, or -1 to go on. */
+static int spool_if_busy(struct cli *cli, const struct account_conf *a,
+			 const struct outbox_new *m)
+{
+	struct store *s = NULL;
+	struct err err = ERR_INIT;
+	if (cli->store || store_open(cli_data_dir(cli), 0, &s, &err) == 0) {
+		store_close(&s);
+		return -1;
+	}
+	if (err.kind != ERR_LOCKED) {
+		err_clear(&err);
+		return -1;      /* the usual path reports it */
+	}
+	char *busy = xstrdup(err_msg(&err));
+	char *dir = outbox_spool_dir(cli_data_dir(cli), a->account);
+	struct compose_ctx cc = { a, NULL, NULL };     /* the folder by name: no store */
+	char *fcc = compose_sent_folder(&cc);
+	struct outbox_new sm = *m;
+	sm.fcc = fcc;
+	int status = EXIT_OK;
+	if (outbox_check(a, &sm, &err) < 0 || outbox_spool_add(dir, &sm, &err) < 0)
+		status = cli_fail(&err);
+	else
+		cli_print(stdout, _("%s: queued in the spool (%s), for the postie that is running "
+				    "to send: %s\n"), a->account, dir, busy);
+	free(fcc);
+	free(dir);
+	free(busy);
+	err_clear(&err);
+	return status;
+}
+
 /* Queues the prepared message; then, unless queue_only, tries it at once. */
 static int queue_and_try(struct cli *cli, const struct account_conf *a, const struct buf *msg,
 			 const struct msg_str_list *rcpts, const struct send_opts *o)
 {
+	struct outbox_new m = { msg->data, msg->len, o->from, (const char *const *)rcpts->v,
+				rcpts->n, NULL };
+	int spooled = spool_if_busy(cli, a, &m);
+	if (spooled >= 0)
+		return spooled;
 	struct cli_outbox ob;
 	if (cli_outbox_open(cli, a, false, !o->queue_only, &ob) < 0)
 		return EXIT_RUNTIME;
 	ob.verbose = cli->show_steps;
 	char *fcc = compose_sent_folder(&ob.cctx);
-	struct outbox_new m = { msg->data, msg->len, o->from, (const char *const *)rcpts->v,
-				rcpts->n, fcc };
+	m.fcc = fcc;
 	uint64_t id = 0;
 	struct err err = ERR_INIT;
 	int status = EXIT_OK;

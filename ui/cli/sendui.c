@@ -58,6 +58,8 @@ int cli_outbox_open(struct cli *cli, const struct account_conf *a, bool readonly
 	o->ctx.store = o->store;
 	o->ctx.net = cli->net;
 	o->ctx.obs = &o->obs;
+	o->spool_dir = outbox_spool_dir(cli_data_dir(cli), a->account);
+	o->ctx.spool_dir = o->spool_dir;
 	o->cctx.conf = a;
 	o->cctx.global = &cli_conf(cli)->global;
 	o->cctx.store = o->store;
@@ -67,6 +69,7 @@ int cli_outbox_open(struct cli *cli, const struct account_conf *a, bool readonly
 void cli_outbox_close(struct cli_outbox *o)
 {
 	store_acct_close(&o->store);
+	FREE(&o->spool_dir);
 }
 
 /* "bob@x (accepted), eve@y (rejected: 550 ...)" */

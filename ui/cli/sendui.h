@@ -21,6 +21,7 @@ struct cli_outbox {
 	struct outbox_ctx ctx;
 	struct compose_ctx cctx;
 	struct outbox_observer obs;
+	char *spool_dir;                /* owned */
 	bool verbose;                   /* print each state change */
 };
 
