@@ -450,6 +450,11 @@ struct kv *acct_kv_write(struct store_acct *a, enum store_file f, struct err *er
 			a->name, file_base[f]);
 		return NULL;
 	}
+	if (f == FILE_QUEUE && a->kv[FILE_META] && a->kv[FILE_META]->recorder_overflow) {
+		err_set(err, ERR_USAGE, "account %s: a group this large cannot change the queue "
+			"too; commit it first", a->name);
+		return NULL;
+	}
 	if (kv_in_txn(kv))
 		return kv;
 	if (kv_begin(kv, err) < 0)
@@ -457,7 +462,7 @@ struct kv *acct_kv_write(struct store_acct *a, enum store_file f, struct err *er
 	if (f == FILE_META) {
 		/* Kept in case the group changes the queue too (redo.c). */
 		buf_reset(&a->redo);
-		kv_set_recorder(kv, &a->redo);
+		kv_set_recorder(kv, &a->redo, REDO_LIMIT);
 	}
 	return kv;
 }
@@ -489,7 +494,7 @@ void store_abort(struct store_acct *a)
 {
 	a->dead_bodies.n = 0;
 	if (a->kv[FILE_META])
-		kv_set_recorder(a->kv[FILE_META], NULL);
+		kv_set_recorder(a->kv[FILE_META], NULL, 0);
 	for (int f = 0; f < FILE_COUNT; f++)
 		if (a->kv[f])
 			kv_abort(a->kv[f], NULL);

@@ -173,18 +173,8 @@ int body_delete_folder(struct store_acct *a, uint32_t folder, uint32_t epoch,
 {
 	/* Bodies are found through the folder's summaries; any others are out
 	 * of reach once the epoch moves on, and store_compact() drops them. */
-	ARRAY(uint32_t) uids = ARRAY_INIT;
-	struct chunk c;
-	chunk_init(&c);
-	int r = chunk_load(a, folder, 0, &c, err);
-	while (r == 0) {
-		for (size_t i = 0; i < c.e.n; i++)
-			ARRAY_PUSH(&uids, c.e.v[i].uid);
-		if (!c.has_next)
-			break;
-		r = chunk_load(a, folder, c.next_base, &c, err);
-	}
-	chunk_release(&c);
+	store_uids uids = ARRAY_INIT;
+	int r = store_msg_uids(a, folder, &uids, err);
 	for (size_t i = 0; i < uids.n && r == 0; i++)
 		body_del_later(a, folder, epoch, uids.v[i]);
 	ARRAY_RELEASE(&uids);

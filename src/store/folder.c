@@ -3,6 +3,7 @@
 
 #include "store/store-private.h"
 #include "util/err.h"
+#include "util/strutil.h"
 
 #define FOLDER_RECORD_VERSION 1
 
@@ -175,7 +176,7 @@ static int folder_create(struct store_acct *a, const char *name, struct store_fo
 	f->id = (uint32_t)id;
 	f->name = xstrdup(name);
 	f->next_local_id = 1;
-	if (strcmp(name, "INBOX") == 0)
+	if (str_casecmp(name, "INBOX") == 0)
 		f->role = ROLE_INBOX;
 	if (folder_save(a, f, err) < 0 || put_name(a, name, f->id, err) < 0)
 		return -1;

@@ -84,6 +84,10 @@ int kv_put(struct kv *kv, const void *key, size_t klen, const void *val, size_t 
 {
 	if (check_write(kv, klen, err) < 0 || kv->ops->put(kv, key, klen, val, vlen, err) < 0)
 		return -1;
+	if (kv->recorder && kv->recorder->len + klen + vlen + 21 > kv->recorder_limit) {
+		kv->recorder = NULL;
+		kv->recorder_overflow = true;
+	}
 	if (kv->recorder) {
 		enc_u8(kv->recorder, 'P');
 		enc_bytes(kv->recorder, key, klen);
@@ -104,9 +108,11 @@ int kv_del(struct kv *kv, const void *key, size_t klen, struct err *err)
 	return r;
 }
 
-void kv_set_recorder(struct kv *kv, struct buf *log)
+void kv_set_recorder(struct kv *kv, struct buf *log, size_t limit)
 {
 	kv->recorder = log;
+	kv->recorder_limit = limit;
+	kv->recorder_overflow = false;
 }
 
 /* One record of a log: 1 and the parts, 0 at the end, -1 if garbled. */

@@ -82,6 +82,8 @@ struct kv {
 	unsigned flags;
 	bool in_txn;
 	struct buf *recorder;   /* see kv_set_recorder() */
+	size_t recorder_limit;
+	bool recorder_overflow;
 };
 
 /* What an engine implements. The wrappers below check the arguments and the
@@ -153,8 +155,10 @@ int kv_stats(struct kv *kv, struct kv_stats *st, struct err *err);
 
 /* While log is set, every successful kv_put() and kv_del() on kv is also
  * appended to it ('P' uvar klen key uvar vlen value, or 'D' uvar klen key),
- * so the writes can be replayed (kv_replay()). NULL stops recording. */
-void kv_set_recorder(struct kv *kv, struct buf *log);
+ * so the writes can be replayed (kv_replay()). NULL stops recording. When
+ * the log would grow past limit bytes, recording stops and
+ * kv->recorder_overflow is set. */
+void kv_set_recorder(struct kv *kv, struct buf *log, size_t limit);
 /* Applies a log of kv_set_recorder() to kv (inside a transaction). A garbled
  * log is refused before anything is written. */
 int kv_replay(struct kv *kv, const void *log, size_t len, struct err *err);

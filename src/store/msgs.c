@@ -393,6 +393,23 @@ int store_msg_scan(struct store_acct *a, uint32_t folder, uint32_t from_uid, sto
 	return r < 0 ? -1 : 0;
 }
 
+int store_msg_uids(struct store_acct *a, uint32_t folder, store_uids *uids, struct err *err)
+{
+	struct chunk c;
+	chunk_init(&c);
+	int r = chunk_load(a, folder, 0, &c, err);
+	while (r == 0) {
+		ARRAY_RESERVE(uids, uids->n + c.e.n);
+		for (size_t i = 0; i < c.e.n; i++)
+			uids->v[uids->n++] = c.e.v[i].uid;
+		if (!c.has_next)
+			break;
+		r = chunk_load(a, folder, c.next_base, &c, err);
+	}
+	chunk_release(&c);
+	return r;
+}
+
 static int msg_deliver(struct store_acct *a, uint32_t folder, struct msg_summary *s,
 		       const void *body, size_t len, struct err *err)
 {

@@ -121,7 +121,7 @@ int redo_commit(struct store_acct *a, enum store_sync sync, struct err *err)
 		return -1;
 	if (mixed && write_redo(a, err) < 0)
 		return -1;
-	kv_set_recorder(meta, NULL);
+	kv_set_recorder(meta, NULL, 0);
 	/* The queue always commits to the disk (KV_SYNC_COMMITS). */
 	if (kv_in_txn(queue) && kv_commit(queue, err) < 0)
 		return -1;

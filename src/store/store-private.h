@@ -222,7 +222,10 @@ int migrate_meta(struct store_acct *a, uint32_t from_version, struct err *err);
 int summary_v1_decode(const void *p, size_t n, struct msg_summary *s);
 void summary_v1_encode(struct buf *b, const struct msg_summary *s);
 
-/* redo.c: groups that change both the mail and the queue. */
+/* redo.c: groups that change both the mail and the queue. The meta writes
+ * of a group are kept up to this size; a larger group (a big sync) cannot
+ * also change the queue. */
+#define REDO_LIMIT (8u << 20)
 /* Commits the open group; see store_commit(). */
 int redo_commit(struct store_acct *a, enum store_sync sync, struct err *err);
 /* Finishes a group a crash interrupted between its queue and meta commits. */

@@ -41,7 +41,9 @@
  * (journal, outbox) together, e.g. an offline flag change and its journal
  * entry: they live in different files, and the group's changes to the mail
  * are also logged in the queue's commit, from which the next open completes
- * them if a crash came between the two commits.
+ * them if a crash came between the two commits. (Such a group's changes to
+ * the mail must stay under 8 MB; larger ones, like a first sync, are for
+ * mail alone.)
  *
  * Bodies and summaries in one group (store_msg_deliver) are committed bodies
  * first. A crash between the two leaves a body without its summary, which no
@@ -240,6 +242,12 @@ typedef int store_msg_fn(const struct msg_summary *s, void *aux, struct err *err
 /* Visits the summaries with uid >= from_uid. */
 int store_msg_scan(struct store_acct *acct, uint32_t folder, uint32_t from_uid,
 		   store_msg_fn *fn, void *aux, struct err *err);
+
+/* The UIDs of folder, ascending, appended to uids (no summary is decoded:
+ * cheap enough to compare with the server's list after every select). */
+typedef ARRAY(uint32_t) store_uids;
+int store_msg_uids(struct store_acct *acct, uint32_t folder, store_uids *uids,
+		   struct err *err);
 
 /* Stores a downloaded message (POP3, local delivery): body and summary
  * together, the body durably first. s->uid 0 gets a new local id (written

@@ -3,6 +3,7 @@
  * and the in-memory index. */
 #include "common.h"
 
+#include <dirent.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -240,6 +241,12 @@ static void test_messages(struct store_acct *a)
 	/* The odd UIDs go in between: every chunk splits. */
 	put_range(a, id, 1, 1999, 2, 0, false);
 	ok(scan_is(a, id, 0, 1, 2000, 1, 0), "inserted in between, in order");
+	store_uids uids = ARRAY_INIT;
+	bool seq = store_msg_uids(a, id, &uids, NULL) == 0 && uids.n == 2000;
+	for (size_t i = 0; seq && i < uids.n; i++)
+		seq = uids.v[i] == i + 1;
+	ok(seq, "the UID list");
+	ARRAY_RELEASE(&uids);
 	expect_counts(a, id, 2000, count_unseen(1, 2000, 1, 0), "after the inserts");
 	ok(fixture_check_clean(a), "check is clean after splits");
 	/* New messages one at a time at the end, as IMAP delivers them. */
@@ -383,6 +390,67 @@ static void test_transactions(struct store_acct *a)
 	store_folder_release(&f);
 }
 
+/* A damaged cache file of an IMAP account is refused, or with
+ * STORE_ACCT_REBUILD_CACHE moved aside and started afresh; a POP3 account's
+ * never is. */
+static void garble_header(const char *path)
+{
+	FILE *f = fopen(path, "r+b");
+	char junk[64];
+	memset(junk, 'x', sizeof junk);
+	fwrite(junk, 1, sizeof junk, f);
+	fclose(f);
+}
+
+static void test_rebuild(void)
+{
+	struct store *s = fixture_store(dir, 0);
+	const char *names[] = { "cachey", "primy" };
+	for (int i = 0; i < 2; i++) {
+		struct store_acct *a = fixture_acct(s, names[i], i ? STORE_ACCT_PRIMARY
+								 : STORE_ACCT_CACHE, 0);
+		struct store_folder f = { 0 };
+		store_folder_ensure(a, "INBOX", &f, NULL);
+		put_range(a, f.id, 1, 50, 1, 0, false);
+		store_folder_release(&f);
+		store_acct_close(&a);
+		char *meta = fixture_file(dir, names[i], "meta");
+		garble_header(meta);
+		free(meta);
+	}
+	struct store_acct *a;
+	struct err e = ERR_INIT;
+	int r = store_acct_open(s, "cachey", STORE_ACCT_CACHE, 0, &a, &e);
+	ok(r < 0 && e.kind == ERR_STORE && strstr(err_msg(&e), "only holds a copy"),
+	   "a damaged cache is refused: %s", err_msg(&e));
+	err_clear(&e);
+	r = store_acct_open(s, "cachey", STORE_ACCT_CACHE, STORE_ACCT_REBUILD_CACHE, &a, &e);
+	ok(r == 0, "with REBUILD_CACHE it opens: %s", err_msg(&e));
+	err_clear(&e);
+	const char *note = a ? store_acct_notice(a) : NULL;
+	ok(note && strstr(note, ".damaged-") && strstr(note, "fetched again"),
+	   "and says where the damaged file went: %s", note ? note : "(none)");
+	store_folders list = ARRAY_INIT;
+	ok(a && store_folder_list(a, &list, NULL) == 0 && list.n == 0, "the new cache is empty");
+	store_folders_release(&list);
+	store_acct_close(&a);
+	char *accdir = xasprintf("%s/accounts/cachey", dir);
+	DIR *d = opendir(accdir);
+	bool kept = false;
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		kept |= strncmp(de->d_name, "meta.tcb.damaged-", 17) == 0;
+	if (d)
+		closedir(d);
+	ok(kept, "the damaged file is kept beside");
+	free(accdir);
+	r = store_acct_open(s, "primy", STORE_ACCT_PRIMARY, STORE_ACCT_REBUILD_CACHE, &a, &e);
+	ok(r < 0 && strstr(err_msg(&e), "exists nowhere else") && strstr(err_msg(&e), "--salvage"),
+	   "a POP3 store is never rebuilt: %s", err_msg(&e));
+	err_clear(&e);
+	store_close(&s);
+}
+
 static void die_now(void)
 {
 	_exit(0);
@@ -435,6 +503,25 @@ static void test_mixed_group(void)
 	store_acct_close(&a);
 	a = fixture_acct(s, "mixed", STORE_ACCT_CACHE, 0);
 	ok(store_acct_notice(a) == NULL, "once only");
+	/* A group too large to log cannot take the queue along. */
+	store_begin(a, NULL);
+	char *huge = xmalloc(100001);
+	memset(huge, 'h', 100000);
+	huge[100000] = '\0';
+	for (uint32_t uid = 100; uid < 200; uid++) {
+		struct msg_summary big;
+		fixture_summary(&big, uid, 0);
+		msg_summary_set(&big.subject, huge);
+		store_msg_put(a, f.id, &big, 1, NULL);
+		msg_summary_release(&big);
+	}
+	free(huge);
+	struct store_op op = { .kind = OP_FLAGS, .folder = f.id };
+	struct err e = ERR_INIT;
+	ok(store_journal_add(a, &op, NULL, 0, &e) < 0 && e.kind == ERR_USAGE,
+	   "a journal entry in a huge group is refused");
+	err_clear(&e);
+	store_abort(a);
 	msg_summary_release(&m);
 	store_folder_release(&f);
 	store_acct_close(&a);
@@ -642,6 +729,7 @@ int main(void)
 	store_close(&s);
 	test_compact();
 	test_mixed_group();
+	test_rebuild();
 	free(dir);
 	return tap_done();
 }
