@@ -9,6 +9,15 @@ postie_SOURCES += \
 	ui/cli/cmd_show.c \
 	ui/cli/cmd_send.c ui/cli/cmd_outbox.c ui/cli/cmd_compose.c \
 	ui/cli/sendui.c ui/cli/sendui.h \
+	ui/cli/cmd_sync.c \
+	ui/cli/cmd_folders.c \
+	ui/cli/cmd_list.c \
+	ui/cli/cmd_flag.c \
+	ui/cli/cmd_move.c \
+	ui/cli/cmd_delete.c \
+	ui/cli/cmd_bench_open.c \
+	ui/cli/cmd_watch.c \
+	ui/cli/mailstore.c \
 	ui/cli/netui.c \
 	ui/cli/storeui.c \
 	ui/tui/tui.c ui/tui/tui.h

@@ -25,6 +25,12 @@ struct err;
 enum conf_protocol { PROTO_IMAP, PROTO_POP3 };
 enum conf_tls { TLS_IMPLICIT, TLS_STARTTLS, TLS_NONE };
 enum conf_sync_bodies { SYNC_BODIES_NONE, SYNC_BODIES_RECENT, SYNC_BODIES_ALL };
+/* What deleting a message does (key delete_policy). */
+enum conf_delete_policy {
+	DELETE_TRASH,           /* move it to the Trash folder; flag it in the Trash itself
+				 * or when the account has none */
+	DELETE_FLAG,            /* set \Deleted; it goes at the next expunge (mutt without $trash) */
+};
 
 struct account_conf {
 	char *account;          /* the file name without .conf */
@@ -59,9 +65,36 @@ struct account_conf {
 				 * comma-separated; shell patterns allowed (*@example.org) */
 	char *signature_file;   /* appended to new messages, replies and forwards */
 	bool save_sent;         /* keep a copy of sent mail in the Sent folder (default yes) */
+	/* Mail kept on this machine (IMAP), sync_bodies = none | recent DAYS | all:
+	 * bodies fetched ahead by a sync, for reading offline (opened ones are
+	 * always kept). sync_bodies_days is DAYS for recent. Default none. */
+	enum conf_sync_bodies sync_bodies;
+	int sync_bodies_days;
+	char *sync_bodies_text; /* the value as written; parsed into the two above */
+
+	/* Special folders by name, overriding what the server's SPECIAL-USE (or
+	 * XLIST) attributes say, like mutt's $record, $postponed and $trash.
+	 * UTF-8 names, as postie folders shows them. */
+	char *sent_folder;
+	char *drafts_folder;
+	char *trash_folder;
+	char *junk_folder;
+	char *archive_folder;
+	/* Show (and sync) only subscribed folders, plus INBOX (default yes, like
+	 * mutt's imap_list_subscribed); no shows every folder the server lists. */
+	bool subscribed_only;
+	/* delete_policy = trash | flag: what deleting a message does (default
+	 * trash). See enum conf_delete_policy. */
+	enum conf_delete_policy delete_policy;
+
+	/* POP3 (see pop3/pop3.h); conf_load refuses them for IMAP accounts. */
+	bool leave_on_server;         /* keep downloaded messages on the server */
+	int delete_after_days;        /* with leave_on_server: DELE N days after download; 0 never */
+	bool delete_on_server_when_deleted; /* deleting the local copy deletes the server's */
+	int check_interval;           /* minutes between the TUI's checks for new mail; 0 never */
 
 	/* Filled by conf_load after parsing: whether a key was given. */
-	bool set_port, set_tls, set_smtp_port, set_smtp_tls;
+	bool set_port, set_tls, set_smtp_port, set_smtp_tls, set_subscribed_only;
 };
 
 struct global_conf {

@@ -7,6 +7,7 @@
 
 static const char *const protocol_names[] = { "imap", "pop3", NULL };
 static const char *const tls_names[] = { "implicit", "starttls", "none", NULL };
+static const char *const delete_policy_names[] = { "trash", "flag", NULL };
 
 #define ACC(field) offsetof(struct account_conf, field)
 #define GLB(field) offsetof(struct global_conf, field)
@@ -41,6 +42,22 @@ const struct key_def account_keys[] = {
 	STR("alternates", alternates, 0),
 	PATH("signature_file", signature_file),
 	{ "save_sent", KEY_BOOL, ACC(save_sent), 0, 0, 0, NULL, NO_SET_FLAG },
+	/* IMAP sync (src/imap): see the fields in conf.h. */
+	STR("sync_bodies", sync_bodies_text, 0),
+	STR("sent_folder", sent_folder, 0),
+	STR("drafts_folder", drafts_folder, 0),
+	STR("trash_folder", trash_folder, 0),
+	STR("junk_folder", junk_folder, 0),
+	STR("archive_folder", archive_folder, 0),
+	{ "subscribed_only", KEY_BOOL, ACC(subscribed_only), 0, 0, 0, NULL,
+	  ACC(set_subscribed_only) },
+	{ "delete_policy", KEY_ENUM, ACC(delete_policy), 0, 0, 0, delete_policy_names,
+	  NO_SET_FLAG },
+	{ "leave_on_server", KEY_BOOL, ACC(leave_on_server), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "delete_after_days", KEY_INT, ACC(delete_after_days), 0, 0, 100000, NULL, NO_SET_FLAG },
+	{ "delete_on_server_when_deleted", KEY_BOOL, ACC(delete_on_server_when_deleted), 0, 0, 0,
+	  NULL, NO_SET_FLAG },
+	{ "check_interval", KEY_INT, ACC(check_interval), 0, 0, 1440, NULL, NO_SET_FLAG },
 };
 const size_t n_account_keys = ARRAY_SIZE(account_keys);
 

@@ -11,6 +11,7 @@
 #include "util/strutil.h"
 
 #define DEFAULT_TIMEOUT 30
+#define DEFAULT_CHECK_INTERVAL 5   /* minutes */
 
 void conf_diags_add(struct conf_diags *d, const char *file, unsigned line, const char *fmt, ...)
 {
@@ -110,6 +111,22 @@ static unsigned *apply_file(const char *path, const struct key_def *table, size_
 	return ctx.seen_line;
 }
 
+static void check_pop3_keys(const struct account_conf *a, struct conf_diags *diags)
+{
+	if (a->protocol != PROTO_POP3) {
+		if (a->leave_on_server || a->delete_after_days || a->delete_on_server_when_deleted)
+			conf_diags_add(diags, a->path, 0,
+				       _("leave_on_server, delete_after_days and "
+					 "delete_on_server_when_deleted apply only to POP3 accounts"));
+		return;
+	}
+	if (a->delete_after_days && !a->leave_on_server)
+		conf_diags_add(diags, a->path, 0,
+			       _("delete_after_days = %d needs leave_on_server = yes (otherwise "
+				 "messages leave the server as soon as they are downloaded)"),
+			       a->delete_after_days);
+}
+
 static void check_account(struct account_conf *a, const unsigned *seen, unsigned password_line,
 			  struct conf_diags *diags)
 {
@@ -153,6 +170,34 @@ static void check_account(struct account_conf *a, const unsigned *seen, unsigned
 			       _("tls_pin must look like sha256:BASE64 (the server key's SHA-256 pin)"));
 	if (a->address && !strchr(a->address, '@'))
 		conf_diags_add(diags, a->path, 0, _("address '%s' is not a mail address"), a->address);
+	check_pop3_keys(a, diags);
+}
+
+/* sync_bodies = none | recent DAYS | all */
+static void parse_sync_bodies(struct account_conf *a, unsigned line, struct conf_diags *diags)
+{
+	a->sync_bodies = SYNC_BODIES_NONE;
+	const char *v = a->sync_bodies_text;
+	if (!v || str_casecmp(v, "none") == 0)
+		return;
+	if (str_casecmp(v, "all") == 0) {
+		a->sync_bodies = SYNC_BODIES_ALL;
+		return;
+	}
+	long days;
+	if (str_ncasecmp(v, "recent", 6) == 0 && (v[6] == ' ' || v[6] == '\t')) {
+		char *copy = xstrdup(v + 6);
+		int r = str_to_long(str_trim(copy), 1, 36500, &days);
+		free(copy);
+		if (r == 0) {
+			a->sync_bodies = SYNC_BODIES_RECENT;
+			a->sync_bodies_days = (int)days;
+			return;
+		}
+	}
+	conf_diags_add(diags, a->path, line,
+		       _("sync_bodies must be none, all or recent DAYS (e.g. recent 30), not '%s'"),
+		       v);
 }
 
 /* Guesses the TLS mode from a well-known port when only the port was given. */
@@ -172,12 +217,17 @@ static void load_account(struct conf *conf, const char *dir, const char *file,
 	a.path = path_join(dir, file);
 	a.timeout = DEFAULT_TIMEOUT;
 	a.save_sent = true;
+	a.check_interval = DEFAULT_CHECK_INTERVAL;
 	unsigned password_line = 0;
 	unsigned *seen = apply_file(a.path, account_keys, n_account_keys, &a, &password_line, diags);
 	if (seen) {
 		check_account(&a, seen, password_line, diags);
+		const struct key_def *sb = key_find(account_keys, n_account_keys, "sync_bodies");
+		parse_sync_bodies(&a, seen[sb - account_keys], diags);
 		free(seen);
 	}
+	if (!a.set_subscribed_only)
+		a.subscribed_only = true;
 	infer_tls(&a, a.port, a.set_tls, &a.tls);
 	infer_tls(&a, a.smtp_port, a.set_smtp_tls, &a.smtp_tls);
 	conf->accounts = xreallocarray(conf->accounts, conf->n_accounts + 1, sizeof a);

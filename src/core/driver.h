@@ -125,6 +125,7 @@ struct driver_ops {
 	int (*append)(struct driver *d, uint32_t folder, const void *msg, size_t len,
 		      unsigned flags, uint32_t *uid_r, struct err *err);
 
+	/* Disconnects, releases priv and frees *d itself, NULLing it. */
 	void (*free)(struct driver **d);
 };
 
@@ -138,7 +139,10 @@ struct driver {
 	void *priv;                     /* the backend's own state */
 };
 
-/* Creates the driver for conf->protocol; the fields above are copied in. */
+/* Creates the driver for conf->protocol; the fields above are copied in.
+ * Each backend has a constructor `int PROTO_driver_new(struct driver *d,
+ * struct err *err)` that sets d->ops and d->priv on a struct driver whose
+ * other fields are filled (imap/imap.h, pop3/pop3.h). */
 int driver_new(const struct account_conf *conf, struct store_acct *store, struct net_ctx *net,
 	       struct net_cancel *cancel, const struct sync_observer *obs, struct driver **d_r,
 	       struct err *err);

@@ -16,13 +16,25 @@
  *    them under the UIDs of COPYUID when the server gives them, else the
  *    next sync of dest brings them).
  *  - copy: like move without leaving the source.
- *  - delete: per the account's delete policy, a move to the Trash folder
- *    (when it has one and the source is not the Trash), otherwise \Deleted is
- *    set and the message stays until expunge.
+ *  - delete: per the account's delete_policy, a move to the Trash folder
+ *    (trash_folder, else the folder with ROLE_TRASH; when there is one and
+ *    the source is not the Trash), otherwise \Deleted is set and the message
+ *    stays until expunge.
  *  - expunge: messages with \Deleted leave the folder for good.
  *  - append: a whole message (a copy of sent mail, a draft) is added to dest.
  *    Local folders store it at once; IMAP journals it (the message bytes are
  *    kept in the journal) and the driver records the server's UID.
+ *
+ * POP3 accounts with delete_on_server_when_deleted = yes: deleting a message
+ * that came from the server (it has a uidl) also journals an OP_EXPUNGE for
+ * the POP3 driver's replay_journal() to DELE it there: when delete moves it
+ * to the Trash, at that moment; when delete only flags it, at expunge. Such
+ * an op has folder = the local folder, uidvalidity 0, uids = the local ids
+ * and kw_del = the UIDLs, kw_del[i] belonging to uids[i] (at most 1000 a
+ * record). The summaries may be gone by the time it is replayed (expunge),
+ * or carry the same UIDL elsewhere (a move keeps it, so a later expunge in
+ * the Trash journals it again): the driver deletes by UIDL and counts a UIDL
+ * the server no longer lists as done. A copy drops the UIDL.
  *
  * The caller has the account's store to itself during a call (see
  * core/driver.h). uids are the store's uids (IMAP UIDs or local ids); uids the
@@ -52,6 +64,9 @@ int ops_move(const struct ops_ctx *ctx, uint32_t folder, const uint32_t *uids, s
 	     uint32_t dest, struct err *err);
 int ops_copy(const struct ops_ctx *ctx, uint32_t folder, const uint32_t *uids, size_t n,
 	     uint32_t dest, struct err *err);
+/* The folder deleted messages go to (see delete above): *id_r, or 0 when
+ * there is none. */
+int ops_trash_folder(const struct ops_ctx *ctx, uint32_t *id_r, struct err *err);
 /* Returns 1 when the messages went to the Trash, 0 when they were flagged. */
 int ops_delete(const struct ops_ctx *ctx, uint32_t folder, const uint32_t *uids, size_t n,
 	       struct err *err);

@@ -37,4 +37,156 @@ int imap_login(struct imap_session *s, struct err *err);
 /* Reads the capabilities again (after STARTTLS and login). */
 int imap_refresh_capabilities(struct imap_session *s, struct err *err);
 
+/* ---- The driver (core/driver.h) over a session ---- */
+
+#include "core/driver.h"
+#include "store/store.h"
+#include "util/array.h"
+
+/* One FETCH response as libetpan parsed it. Pointers point into libetpan's
+ * data and live only during the handler call (msgatt.c). */
+struct imap_msg {
+	uint32_t seq, uid;
+	bool has_flags;
+	uint32_t flags;                 /* enum msg_flag, without MSG_RECENT */
+	const char **keywords;
+	size_t n_keywords;
+	uint64_t modseq;
+	bool has_size;
+	uint32_t size;
+	int64_t internaldate;           /* 0 when not fetched */
+	const char *header;             /* BODY[HEADER.FIELDS (...)], NULL when absent */
+	size_t header_len;
+	const char *body;               /* BODY[], NULL when absent */
+	size_t body_len;
+};
+
+/* Flags of one message as the server reported them, owned. */
+struct imap_flagrec {
+	uint32_t uid;
+	uint32_t flags;
+	uint64_t modseq;
+	char **keywords;
+	size_t n_keywords;
+};
+typedef ARRAY(struct imap_flagrec) imap_flagrecs;
+void imap_flagrecs_release(imap_flagrecs *v);
+/* Appends m's UID, flags, keywords and MODSEQ (copied). */
+void imap_add_flagrec(imap_flagrecs *v, const struct imap_msg *m);
+
+/* What the FETCH handler does with each response of the running command. */
+typedef void imap_msg_fn(void *aux, const struct imap_msg *m);
+
+/* A folder's name as the server spells it (modified UTF-7), by store name. */
+struct imap_name {
+	char *utf8;
+	char *wire;
+};
+
+/* What SELECT told (select.c). */
+struct imap_selected {
+	uint32_t folder;                /* store folder id; 0: nothing selected */
+	char *wire;
+	uint32_t uidvalidity, uidnext, exists;
+	uint64_t modseq;                /* HIGHESTMODSEQ, 0 without CONDSTORE */
+	bool qresync;                   /* selected with QRESYNC parameters */
+	store_uids vanished;            /* QRESYNC: UIDs gone since our modseq */
+};
+
+struct imap_driver {
+	struct driver *d;
+	struct imap_session *s;         /* NULL when disconnected */
+	bool qresync;                   /* ENABLE QRESYNC accepted on this session */
+	bool condstore;
+	struct imap_selected sel;
+	ARRAY(struct imap_name) names;
+	/* The FETCH handler's target; NULL: flag updates go to flagrecs. */
+	imap_msg_fn *on_msg;
+	void *on_msg_aux;
+	imap_flagrecs flagrecs;         /* flag updates not asked for (or asked: flags fetches) */
+	bool untagged_seen;             /* a FETCH without UID arrived (sequence numbers only) */
+	bool replaying;                 /* inside replay_journal (sync does not replay again) */
+};
+
+static inline struct imap_driver *imap_drv(struct driver *d)
+{
+	return d->priv;
+}
+
+/* driver.c */
+/* Checks the result of a libetpan call like imap_error(); on a broken
+ * session also drops it, so that connect() opens a new one. */
+int imap_check(struct imap_driver *drv, int r, const char *what, struct err *err);
+/* Fails with ERR_NET unless connected (connect() is the caller's job). */
+int imap_need_session(struct imap_driver *drv, struct err *err);
+/* The store's folder id into f, or -1 with ERR_NOT_FOUND. */
+int imap_folder_load(struct imap_driver *drv, uint32_t id, struct store_folder *f,
+		     struct err *err);
+/* The server's name of a store folder name: from the last LIST, else encoded. */
+char *imap_wire_name(struct imap_driver *drv, const char *utf8, struct err *err);
+void imap_names_clear(struct imap_driver *drv);
+void imap_names_add(struct imap_driver *drv, const char *utf8, const char *wire);
+/* Reports a notice through the observer (printf-like). */
+void imap_notice(struct imap_driver *drv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void imap_progress(struct imap_driver *drv, const char *what, uint64_t done, uint64_t total);
+
+/* msgatt.c */
+/* Installs the FETCH handler on a new session. */
+void imap_install_handler(struct imap_driver *drv);
+/* Runs fn for each FETCH response until imap_end_fetch(). */
+void imap_begin_fetch(struct imap_driver *drv, imap_msg_fn *fn, void *aux);
+void imap_end_fetch(struct imap_driver *drv);
+/* Feeds one response (or a result list libetpan kept) through the handler. */
+void imap_take_msg_att(struct imap_driver *drv, const struct mailimap_msg_att *ma);
+void imap_take_fetch_list(struct imap_driver *drv, clist *list);
+/* A libetpan flag list for flags and keywords (NULL when empty). */
+struct mailimap_flag_list *imap_flag_list(uint32_t flags, char *const *keywords, size_t n);
+/* A set of UIDs (any order, duplicates allowed) as ranges. */
+struct mailimap_set *imap_uid_set(const uint32_t *uids, size_t n);
+/* The UIDs in a set from the server (VANISHED, COPYUID), appended. */
+void imap_set_uids(const struct mailimap_set *set, store_uids *out);
+
+/* select.c */
+/* Selects folder f (a no-op when it is selected and !again). With QRESYNC
+ * and sync state it passes UIDVALIDITY and HIGHESTMODSEQ, so changed flags
+ * arrive in drv->flagrecs and expunged UIDs in drv->sel.vanished. */
+int imap_select(struct imap_driver *drv, const struct store_folder *f, bool again,
+		struct err *err);
+void imap_selected_release(struct imap_selected *sel);
+
+/* folders.c */
+int imap_sync_folders(struct driver *d, struct err *err);
+int imap_folder_op(struct driver *d, enum folder_op op, const char *name, const char *new_name,
+		   struct err *err);
+
+/* sync.c */
+int imap_sync_folder(struct driver *d, uint32_t folder, unsigned flags, struct err *err);
+/* Applies flag records to the store and reports them. */
+int imap_apply_flagrecs(struct imap_driver *drv, uint32_t folder, imap_flagrecs *recs,
+			struct err *err);
+/* Removes UIDs from the store and reports them. */
+int imap_remove_uids(struct imap_driver *drv, uint32_t folder, const uint32_t *uids, size_t n,
+		     struct err *err);
+
+/* fetch.c */
+/* Fetches the summaries of uids into the store, newest first, in batches
+ * committed one by one. */
+int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uids, size_t n,
+			 size_t *n_unseen_r, struct err *err);
+int imap_fetch_body(struct driver *d, uint32_t folder, uint32_t uid, struct err *err);
+/* Fetches the bodies the account's sync_bodies asks for and lacks. */
+int imap_prefetch_bodies(struct imap_driver *drv, uint32_t folder, struct err *err);
+/* UID SEARCH UID from:to (to 0: *), the UIDs in [from, to] appended. */
+int imap_search_uids(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
+		     struct err *err);
+
+/* replay.c */
+int imap_replay_journal(struct driver *d, struct err *err);
+int imap_append(struct driver *d, uint32_t folder, const void *msg, size_t len, unsigned flags,
+		uint32_t *uid_r, struct err *err);
+
+/* idle.c */
+int imap_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int timeout_ms,
+		      struct err *err);
+
 #endif

@@ -60,4 +60,22 @@ const struct net_conn *imap_session_conn(const struct imap_session *s);
 /* Whether the session is out of sync and must be reopened. */
 bool imap_session_broken(const struct imap_session *s);
 
+/* ---- Folder names ---- */
+
+/* A folder name from the server (modified UTF-7) as UTF-8 (new string).
+ * Names that are not valid modified UTF-7 are taken as UTF-8 when they are
+ * (some servers send that), else made valid with U+FFFD. */
+char *imap_mutf7_decode(const char *name);
+/* A UTF-8 folder name in modified UTF-7 (new string), or NULL when it is not
+ * valid UTF-8. */
+char *imap_mutf7_encode(const char *utf8);
+
+/* ---- The sync driver ---- */
+
+struct driver;
+/* Makes d (whose fields but ops and priv are set) an IMAP driver
+ * (core/driver.h). Folders, flags, bodies and the journal go both ways as
+ * described there; see sync.c for how a folder is brought in line. */
+int imap_driver_new(struct driver *d, struct err *err);
+
 #endif

@@ -19,12 +19,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct account_conf;
+struct driver;
 struct err;
 struct net_cancel;
 struct net_conn;
 struct net_ctx;
+struct store_acct;
 
 struct pop3_session;
 
@@ -51,5 +54,32 @@ const char *pop3_session_capabilities(const struct pop3_session *s);
 const char *pop3_session_login_method(const struct pop3_session *s);
 const struct net_conn *pop3_session_conn(const struct pop3_session *s);
 bool pop3_session_broken(const struct pop3_session *s);
+
+/* ---- The sync driver (core/driver.h) ----
+ *
+ * Download and delete (download.c has the details): each sync_folder of the
+ * INBOX is one session: STAT, LIST and UIDL, every line checked; RETR of each
+ * message the store lacks, stored with its UIDL in batches committed to disk
+ * (STORE_SYNC) before any DELE; DELE of what is due; QUIT, whose answer is
+ * checked. The store keeps every message exactly as received, dot-stuffing
+ * undone (CRLF line ends, as POP3 sends them). What is due:
+ *   - leave_on_server = no (default): every message once it is stored;
+ *   - leave_on_server = yes: none, except those downloaded delete_after_days
+ *     ago or more (when set), and those whose local copy the user deleted
+ *     with delete_on_server_when_deleted = yes (journalled by core/ops.c as
+ *     OP_EXPUNGE with the UIDLs in kw_del; replay_journal() deletes them).
+ * Downloaded messages are remembered by UIDL (store_pop3_*) until the server
+ * no longer lists them, so moving or deleting the local copy never brings a
+ * message back. Servers without UIDL: by a digest of Message-ID, Date, From,
+ * Subject and size (TOP n 0, or the message itself without TOP); a notice
+ * says so. A session lasts one pass: connected() is false after a sync.
+ * wait_changes() sleeps on wake_fd and then syncs the INBOX. */
+
+/* Makes d (whose fields but ops and priv are set) a POP3 driver, creating
+ * the local folders INBOX, Sent, Drafts and Trash when missing. */
+int pop3_driver_new(struct driver *d, struct err *err);
+/* Creates INBOX, Sent, Drafts and Trash (with their roles) when missing;
+ * *inbox_r (may be NULL) gets the INBOX's id. */
+int pop3_local_folders_ensure(struct store_acct *store, uint32_t *inbox_r, struct err *err);
 
 #endif

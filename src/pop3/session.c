@@ -4,6 +4,7 @@
 
 #include "conf/conf.h"
 #include "net/stream.h"
+#include "pop3/wire.h"
 #include "pop3/pop3-private.h"
 #include "util/err.h"
 #include "util/strutil.h"
@@ -157,6 +158,7 @@ int pop3_session_open(const struct account_conf *a, struct net_ctx *net,
 		pop3_session_free(&s);
 		return -1;
 	}
+	s->pipelining = pop3_session_has_capability(s, "PIPELINING");
 	net_conn_trace_note(s->conn, "logged in (%s)", s->login_method);
 	*out = s;
 	return 0;
@@ -180,6 +182,7 @@ void pop3_session_free(struct pop3_session **sp)
 	free(s->login_method);
 	buf_release(&s->caps);
 	buf_release(&s->caps_line);
+	free(s->in);
 	free(s);
 	*sp = NULL;
 }
@@ -192,18 +195,19 @@ int pop3_session_quit(struct pop3_session **sp, struct err *err)
 		return err_set(err, ERR_NET, _("the session was broken before QUIT; "
 					       "no deletion took effect"));
 	}
-	mailstream *st = s->pop3->pop3_stream;
-	struct buf line = BUF_INIT;
-	int r = net_stream_write_line(st, "QUIT", 4, _("ending the session with"), err);
+	const char *what = _("ending the session with");
+	struct buf said = BUF_INIT;
+	int r = pop3_write_cmd(s, true, what, err, "QUIT");
 	if (r == 0)
-		r = net_stream_read_line(st, &line, _("ending the session with"), err);
-	if (r == 0 && !str_startswith(buf_cstr(&line), "+OK"))
-		r = err_set(err, ERR_SERVER_TEMP,
-			    _("%s refused QUIT, so no deletion took effect: %s"),
-			    net_conn_peer(s->conn), buf_cstr(&line));
-	buf_release(&line);
+		r = pop3_read_status(s, what, &said, err);
+	if (r == 0)
+		err_set(err, ERR_SERVER_TEMP,
+			_("%s refused QUIT, so no deletion took effect (postie tries again next "
+			  "time): -ERR %s"),
+			net_conn_peer(s->conn), buf_cstr(&said));
+	buf_release(&said);
 	pop3_session_free(sp);
-	return r;
+	return r == 1 ? 0 : -1;
 }
 
 void pop3_session_close(struct pop3_session **sp)
@@ -219,19 +223,25 @@ void pop3_session_close(struct pop3_session **sp)
 
 int pop3_session_stat(struct pop3_session *s, unsigned *count, size_t *size, struct err *err)
 {
-	struct mailpop3_stat_response *st = NULL;
-	int r = mailpop3_stat(s->pop3, &st);
-	if (r != MAILPOP3_NO_ERROR)
-		return pop3_error(s, r, _("counting the messages on"), err);
-	*count = st->msgs_count;
-	*size = st->msgs_size;
-	mailpop3_stat_resp_free(st);
+	const char *what = _("counting the messages on");
+	struct buf text = BUF_INIT;
+	uint32_t c;
+	uint64_t octets;
+	int r = pop3_simple(s, what, &text, err, "STAT");
+	if (r == 1 && pop3_parse_stat(buf_cstr(&text), &c, &octets) < 0)
+		r = err_set(err, ERR_PROTOCOL, _("%s %s: unexpected reply: +OK %s"), what,
+			    net_conn_peer(s->conn), buf_cstr(&text));
+	buf_release(&text);
+	if (r != 1)
+		return -1;
+	*count = c;
+	*size = (size_t)octets;
 	return 0;
 }
 
 int pop3_session_noop(struct pop3_session *s, struct err *err)
 {
-	return pop3_error(s, mailpop3_noop(s->pop3), _("checking the connection to"), err);
+	return pop3_simple(s, _("checking the connection to"), NULL, err, "NOOP") == 1 ? 0 : -1;
 }
 
 const char *pop3_session_capabilities(const struct pop3_session *s)

@@ -105,6 +105,35 @@ int store_body_get(struct store_acct *a, uint32_t folder, uint32_t uid, struct b
 	return 1;
 }
 
+static int collect_uid(const void *key, size_t klen, const void *val, size_t vlen, void *aux,
+		       struct err *err)
+{
+	(void)val;
+	(void)vlen;
+	(void)err;
+	store_uids *uids = aux;
+	if (klen == 13)
+		ARRAY_PUSH(uids, be32_get((const char *)key + 9));
+	return 0;
+}
+
+int store_body_uids(struct store_acct *a, uint32_t folder, store_uids *uids, struct err *err)
+{
+	struct store_folder f = { 0 };
+	int r = load_folder(a, folder, &f, err);
+	struct kv *kv = r == 0 ? acct_kv_read(a, FILE_BODIES, err) : NULL;
+	if (kv) {
+		struct buf prefix = BUF_INIT;
+		body_key(&prefix, folder, f.epoch, 0);
+		r = kv_scan(kv, prefix.data, 9, NULL, 0, KV_SCAN_KEYS, collect_uid, uids, err);
+		buf_release(&prefix);
+	} else {
+		r = -1;
+	}
+	store_folder_release(&f);
+	return r < 0 ? -1 : 0;
+}
+
 int body_del(struct store_acct *a, uint32_t folder, uint32_t epoch, uint32_t uid,
 	     struct err *err)
 {

@@ -187,6 +187,13 @@ static int check_meta_rec(const void *key, size_t klen, const void *val, size_t 
 	case 'U':
 		check_uidl_rec(c, k, klen, val, vlen);
 		break;
+	case 'P': {
+		struct store_pop3_msg m;
+		if (store_pop3_decode(k, klen, val, vlen, &m) < 0)
+			problem(c, _("a record of a downloaded POP3 message is garbled"));
+		store_pop3_msg_release(&m);
+		break;
+	}
 	default:
 		problem(c, _("a record of unknown type"));
 	}

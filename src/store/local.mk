@@ -5,6 +5,7 @@ src_libpostie_a_SOURCES += \
 	src/store/codec.c src/store/codec.h \
 	src/store/summary.c src/store/summary.h \
 	src/store/summary_codec.c \
+	src/store/summary_fill.c \
 	src/store/store.c src/store/store.h src/store/store-private.h \
 	src/store/lock.c \
 	src/store/format.c \
@@ -12,6 +13,7 @@ src_libpostie_a_SOURCES += \
 	src/store/folder.c \
 	src/store/chunk.c \
 	src/store/msgs.c \
+	src/store/pop3.c \
 	src/store/body.c \
 	src/store/journal.c \
 	src/store/outbox.c \

@@ -11,6 +11,8 @@
  *   'S' folder32 base32   a chunk of up to CHUNK_MAX summaries with base <=
  *                         uid < the next chunk's base (chunk.c)
  *   'U' folder32 uidl     uvar uid: POP3 UIDL index
+ *   'P' uidl              u8 1, svar downloaded, uvar flags, folder, uid: a
+ *                         downloaded POP3 message the server may hold (pop3.c)
  *   'M' folder32 uid32    version 1 only: one summary per record (migrate.c)
  * bodies (KV_BLOB), version 1:
  *   "\0format"            file header, kind 'B'
@@ -204,6 +206,10 @@ int body_delete_folder(struct store_acct *a, uint32_t folder, uint32_t epoch,
 void uidl_key(struct buf *key, uint32_t folder, const char *uidl);
 /* Deletes every summary and UIDL entry of a folder (bodies: the caller). */
 int msgs_delete_folder(struct store_acct *a, uint32_t folder, struct err *err);
+
+/* pop3.c: decodes a 'P' record; -1 if garbled. */
+int store_pop3_decode(const void *key, size_t klen, const void *val, size_t vlen,
+		      struct store_pop3_msg *m);
 
 /* journal.c and outbox.c: the queue file. */
 void queue_key(struct buf *key, char tag, uint64_t id);

@@ -256,6 +256,42 @@ int store_msg_uids(struct store_acct *acct, uint32_t folder, store_uids *uids,
 int store_msg_deliver(struct store_acct *acct, uint32_t folder, struct msg_summary *s,
 		      const void *body, size_t len, struct err *err);
 
+/* ---- POP3: downloaded messages the server may still hold ----
+ *
+ * One record per UIDL (for servers without UIDL: per digest) that a POP3
+ * account has stored, kept apart from the summaries so that moving or
+ * deleting the local copy never makes a message new again. The POP3 code
+ * writes it in the same group as the delivery (store_msg_deliver) and removes
+ * it once the server no longer lists the UIDL; so the records are bounded by
+ * what the server holds. */
+
+enum store_pop3_flags {
+	/* The user deleted the local copy and the account says
+	 * delete_on_server_when_deleted: DELE it at the next chance. */
+	STORE_POP3_DELETE = 1 << 0,
+};
+#define STORE_POP3_FLAGS_ALL 1u
+
+struct store_pop3_msg {
+	char *uidl;              /* owned */
+	int64_t downloaded;      /* when it was stored (seconds since the epoch) */
+	uint32_t folder, uid;    /* where it was delivered; it may have moved since */
+	unsigned flags;          /* enum store_pop3_flags */
+};
+
+void store_pop3_msg_release(struct store_pop3_msg *m);
+/* 1 and *m_r filled (released first), or 0. */
+int store_pop3_get(struct store_acct *acct, const char *uidl, struct store_pop3_msg *m_r,
+		   struct err *err);
+/* Inserts or replaces the record of m->uidl. */
+int store_pop3_put(struct store_acct *acct, const struct store_pop3_msg *m, struct err *err);
+/* Removes it; a missing one is fine. */
+int store_pop3_del(struct store_acct *acct, const char *uidl, struct err *err);
+/* Visits every record, in UIDL byte order; m is valid during the call only.
+ * The callback must not write to the store (collect, then write). */
+typedef int store_pop3_fn(const struct store_pop3_msg *m, void *aux, struct err *err);
+int store_pop3_scan(struct store_acct *acct, store_pop3_fn *fn, void *aux, struct err *err);
+
 /* ---- Bodies ---- */
 
 /* The raw message (RFC 5322 bytes as received). */
@@ -265,6 +301,10 @@ int store_body_put(struct store_acct *acct, uint32_t folder, uint32_t uid, const
 int store_body_get(struct store_acct *acct, uint32_t folder, uint32_t uid, struct buf *out,
 		   struct err *err);
 int store_body_del(struct store_acct *acct, uint32_t folder, uint32_t uid, struct err *err);
+/* Appends the UIDs of folder's messages whose body is stored, in no
+ * particular order, without reading the bodies. */
+int store_body_uids(struct store_acct *acct, uint32_t folder, store_uids *uids,
+		    struct err *err);
 
 /* ---- Journal: mailbox operations made offline, replayed in order ---- */
 

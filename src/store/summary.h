@@ -78,4 +78,13 @@ bool msg_summary_has_keyword(const struct msg_summary *s, const char *kw);
 /* Whether every field is the same (strings compared by content, NULL == ""). */
 bool msg_summary_equal(const struct msg_summary *a, const struct msg_summary *b);
 
+/* References keeps at most this many ids: the first and the last ones. */
+#define SUMMARY_REFERENCES_MAX 10
+/* Fills the header-derived fields (from, to, cc, subject, message_id,
+ * in_reply_to, references, date, has_attachment: a guess from Content-Type)
+ * from a header block (or a whole message: parsing stops at the first empty
+ * line), replacing what they held. The rest (uid, flags, size, ...) is the
+ * caller's. (summary_fill.c) */
+void msg_summary_fill_header(struct msg_summary *s, const char *hdr, size_t len);
+
 #endif

@@ -22,6 +22,16 @@ SCRIPT_TESTS += \
 	tests/integration/test_show_cli.py \
 	tests/integration/test_show_corpus.py
 EXTRA_DIST += tests/data/mail
+
+## POP3 download-and-delete against the rig's Dovecot, with the fault proxy.
+SCRIPT_TESTS += \
+	tests/integration/test_pop3_sync.py \
+	tests/integration/test_pop3_kill.py \
+	tests/integration/test_pop3_keep.py \
+	tests/integration/test_pop3_server.py
+EXTRA_DIST += tests/lib/storetest.py tests/servers/faultproxy.py tests/servers/pop3fake.py
+check_PROGRAMS += tests/integration/store-dump
+tests_integration_store_dump_LDADD = $(POSTIE_CORE_LIBS)
 SCRIPT_TESTS += tests/integration/test_store_cli.py
 
 ## Sending: compose, postie send, the outbox, failures and kill -9 (src/smtp,
@@ -30,3 +40,12 @@ SCRIPT_TESTS += \
 	tests/integration/test_send.py \
 	tests/integration/test_send_failures.py \
 	tests/integration/test_send_crash.py
+
+## IMAP sync (src/imap, src/core): sync modes, offline journal, kills, IDLE.
+SCRIPT_TESTS += \
+	tests/integration/test_imap_sync.py \
+	tests/integration/test_imap_offline.py \
+	tests/integration/test_imap_crash.py
+EXTRA_DIST += tests/lib/imaptest.py
+check_PROGRAMS += tests/integration/imap-probe
+tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)

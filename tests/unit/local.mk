@@ -52,3 +52,16 @@ UNIT_TESTS += tests/unit/test-outbox
 tests_unit_test_outbox_SOURCES = tests/unit/test-outbox.c \
 	tests/unit/store-fixture.c tests/unit/store-fixture.h
 tests_unit_test_outbox_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-imap
+tests_unit_test_imap_SOURCES = tests/unit/test-imap.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_imap_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-store-pop3
+tests_unit_test_store_pop3_SOURCES = tests/unit/test-store-pop3.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_store_pop3_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-pop3-wire
+tests_unit_test_pop3_wire_LDADD = $(TEST_LDADD)

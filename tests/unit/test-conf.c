@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf/conf.h"
 #include "tap.h"
@@ -84,9 +85,15 @@ static void test_good(void)
 	is_str(account_smtp_user(w), "alice", "smtp_user falls back to user");
 	is_str(account_smtp_password_command(w), "pass show mail #1", "smtp password command falls back");
 	is_int(w->timeout, 30, "timeout default");
+	is_int(w->sync_bodies, SYNC_BODIES_NONE, "sync_bodies default none");
+	ok(w->subscribed_only, "subscribed_only default yes");
+	is_int(w->delete_policy, DELETE_TRASH, "delete_policy default trash");
 	const struct account_conf *h = conf_find_account(c, "home");
 	is_int(account_port(h), 110, "pop3 starttls default port");
 	is_str(h->host, "pop.example.net", "CRLF line ends");
+	ok(!h->leave_on_server && h->delete_after_days == 0 && !h->delete_on_server_when_deleted,
+	   "POP3: download and delete by default");
+	is_int(h->check_interval, 5, "check_interval default");
 	struct err e = ERR_INIT;
 	ok(conf_pick_account(c, NULL, &e) == w, "default_account picked");
 	ok(conf_pick_account(c, "nope", &e) == NULL && e.kind == ERR_USAGE, "unknown account");
@@ -125,6 +132,19 @@ static void test_errors(void)
 	expect_diag("plain-text password", 0, "allow_plaintext_password");
 	write_file("accounts/work.conf", "protocol = imap\nhost =\nuser = u\naddress = u@h\n", 0600);
 	expect_diag("empty value", 2, "empty value");
+	write_file("accounts/work.conf", "protocol = imap\nhost = h\nuser = u\naddress = u@h\nsync_bodies = recent\n", 0600);
+	expect_diag("sync_bodies without days", 5, "recent DAYS");
+	write_file("accounts/work.conf", "protocol = imap\nhost = h\nuser = u\naddress = u@h\ndelete_policy = shred\n", 0600);
+	expect_diag("bad delete_policy", 5, "trash or flag");
+	write_file("accounts/work.conf", "protocol = imap\nhost = h\nuser = u\naddress = u@h\n"
+		   "leave_on_server = yes\n", 0600);
+	expect_diag("POP3 key on an IMAP account", 0, "only to POP3");
+	write_file("accounts/work.conf", "protocol = pop3\nhost = h\nuser = u\naddress = u@h\n"
+		   "delete_after_days = 7\n", 0600);
+	expect_diag("delete_after_days without leave_on_server", 0, "leave_on_server = yes");
+	write_file("accounts/work.conf", "protocol = pop3\nhost = h\nuser = u\naddress = u@h\n"
+		   "delete_after_days = -1\n", 0600);
+	expect_diag("negative delete_after_days", 5, "from 0 to");
 
 	/* Every problem, not just the first. */
 	write_file("accounts/work.conf", "protocol = x\nhots = h\nport = 0\n", 0600);
@@ -156,6 +176,31 @@ static void test_empty(void)
 	free(missing);
 }
 
+static void test_sync_keys(void)
+{
+	write_file("accounts/work.conf",
+		   "protocol = imap\nhost = h\nuser = u\naddress = u@h\nsync_bodies = recent 30\n"
+		   "trash_folder = Papierkorb\nsubscribed_only = no\ndelete_policy = flag\n", 0600);
+	struct conf_diags d = { 0 };
+	struct conf *c;
+	is_int(conf_load(confdir, &c, &d), 0, "sync keys load");
+	const struct account_conf *w = conf_find_account(c, "work");
+	is_int(w->sync_bodies, SYNC_BODIES_RECENT, "sync_bodies recent");
+	is_int(w->sync_bodies_days, 30, "sync_bodies days");
+	is_str(w->trash_folder, "Papierkorb", "trash_folder");
+	ok(!w->subscribed_only, "subscribed_only = no");
+	is_int(w->delete_policy, DELETE_FLAG, "delete_policy = flag");
+	conf_diags_release(&d);
+	conf_free(&c);
+	write_file("accounts/work.conf",
+		   "protocol = imap\nhost = h\nuser = u\naddress = u@h\nsync_bodies = ALL\n", 0600);
+	conf_load(confdir, &c, &d);
+	is_int(conf_find_account(c, "work")->sync_bodies, SYNC_BODIES_ALL, "sync_bodies all");
+	conf_diags_release(&d);
+	conf_free(&c);
+	remove_file("accounts/work.conf");
+}
+
 static void test_key_names(void)
 {
 	const char *const *names = conf_account_key_names();
@@ -166,12 +211,30 @@ static void test_key_names(void)
 	ok(n >= 20 && has_smtp_tls, "account key list (%zu keys)", n);
 }
 
+static void test_pop3_keys(void)
+{
+	write_file("accounts/work.conf", "protocol = pop3\nhost = h\nuser = u\naddress = u@h\n"
+		   "leave_on_server = yes\ndelete_after_days = 14\n"
+		   "delete_on_server_when_deleted = yes\ncheck_interval = 0\n", 0600);
+	struct conf_diags d = { 0 };
+	struct conf *c;
+	is_int(conf_load(confdir, &c, &d), 0, "POP3 keys load");
+	const struct account_conf *a = conf_find_account(c, "work");
+	ok(a && a->leave_on_server && a->delete_after_days == 14 &&
+	   a->delete_on_server_when_deleted && a->check_interval == 0, "POP3 keys read");
+	conf_diags_release(&d);
+	conf_free(&c);
+	remove_file("accounts/work.conf");
+}
+
 int main(void)
 {
 	confdir = path_join(tap_tmpdir(), "conf");
 	test_good();
 	test_errors();
+	test_pop3_keys();
 	test_empty();
+	test_sync_keys();
 	test_key_names();
 	free(confdir);
 	return tap_done();

@@ -90,6 +90,49 @@ int cli_common_option(struct cli *cli, const struct cli_command *cmd, int opt)
 	}
 }
 
+int cli_getopt(struct cli *cli, const char *command, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts)
+{
+	static const struct option common[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	bool strict = *shortopts == '+';
+	char *opts = xasprintf("%s%s%s", strict ? "+" : "", CLI_COMMON_SHORTOPTS_ANYWHERE,
+			       shortopts + strict);
+	int opt;
+	for (;;) {
+		opt = getopt_long(argc, argv, opts, longopts ? longopts : common, NULL);
+		int r = opt == -1 ? 0 : cli_common_option(cli, cli_find_command(command), opt);
+		if (r < 0)
+			opt = CLI_OPT_HELP;
+		if (r <= 0)
+			break;
+	}
+	free(opts);
+	return opt;
+}
+
+int cli_plain_options(struct cli *cli, const char *command, int argc, char **argv,
+		      const char *shortopts)
+{
+	optind = 0;
+	int opt = cli_getopt(cli, command, argc, argv, shortopts, NULL);
+	if (opt == CLI_OPT_HELP)
+		return EXIT_OK;
+	if (opt != -1)
+		return cli_usage_error(command, _("unknown option"));
+	return -1;
+}
+
+bool cli_no_options(struct cli *cli, const char *command, int argc, char **argv, int *status)
+{
+	int st = cli_plain_options(cli, command, argc, argv, "+");
+	if (st < 0 && optind < argc)
+		st = cli_usage_error(command, _("unexpected argument '%s'"), argv[optind]);
+	if (st < 0)
+		return false;
+	*status = st;
+	return true;
+}
+
 const char *cli_data_dir(struct cli *cli)
 {
 	if (!cli->data_dir)

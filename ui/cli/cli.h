@@ -11,7 +11,11 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "core/ops.h"
+#include "store/store.h"
 
 struct conf;
 struct account_conf;
@@ -101,12 +105,73 @@ int cli_usage_error(const char *command, const char *fmt, ...)
  * them (and handled), 0 if not, or -1 when the command should exit 0 (help
  * was printed). */
 #define CLI_COMMON_SHORTOPTS "+a:h"
+/* The same, for commands whose options may also follow their operands
+ * (postie list INBOX --json); not for those taking -WORD operands (flag). */
+#define CLI_COMMON_SHORTOPTS_ANYWHERE "a:h"
 #define CLI_COMMON_LONGOPTS \
 	{ "account", required_argument, NULL, 'a' }, \
 	{ "help", no_argument, NULL, 'h' }
 int cli_common_option(struct cli *cli, const struct cli_command *cmd, int opt);
+/* getopt_long() for command with -a and -h handled: returns the command's
+ * own next option, '?' for an unknown one, -1 after the last, or
+ * CLI_OPT_HELP when help was printed (exit 0). shortopts are the command's
+ * own; options may follow operands unless shortopts starts with '+'.
+ * longopts must hold CLI_COMMON_LONGOPTS (NULL: only those). Set optind = 0
+ * before the first call. */
+#define CLI_OPT_HELP (-2)
+int cli_getopt(struct cli *cli, const char *command, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts);
+/* For commands with only the common options: -1 to go on (optind at the
+ * operands), else the exit status. */
+int cli_plain_options(struct cli *cli, const char *command, int argc, char **argv,
+		      const char *shortopts);
+/* For a command that takes only the common options and no arguments: parses
+ * argv. Returns true when the command should return *status at once (help
+ * was printed, or a usage error), false to go on. */
+bool cli_no_options(struct cli *cli, const char *command, int argc, char **argv, int *status);
 
 void cli_release(struct cli *cli);
+
+/* ---- Stored mail (mailstore.c): what list, show, flag, move ... share ---- */
+
+/* An account's store, opened for one command. */
+struct cli_acct {
+	const struct account_conf *conf;
+	struct store_acct *acct;
+};
+
+/* cli_store_acct() for commands that want an exit status: 0, or the status
+ * after the problem was printed. */
+int cli_acct_open(struct cli *cli, const struct account_conf *a, bool write,
+		  struct cli_acct *ca);
+void cli_acct_close(struct cli_acct *ca);
+/* Finds the folder called name (UTF-8; INBOX in any case) into *f. Returns 0,
+ * or prints the problem and returns the exit status. */
+int cli_folder(struct cli_acct *ca, const char *name, struct store_folder *f);
+/* Parses message ids: "12", "3,5,9-12". Returns -1 (after printing a usage
+ * error for command) when arg is not such a list. */
+struct cli_ids {
+	uint32_t *v;
+	size_t n, cap;
+};
+int cli_parse_ids(const char *command, const char *arg, struct cli_ids *ids);
+/* The message's raw bytes into out: from the store, else (IMAP, when the
+ * server can be reached) fetched and kept. Returns 0 or the exit status
+ * after printing the problem. */
+struct buf;
+int cli_message(struct cli *cli, const char *folder, uint32_t uid, struct buf *out);
+/* For the commands that change messages (flag, move, delete, ...): the
+ * account's store opened for writing, the folder, and the ops context. */
+struct cli_ops {
+	struct cli_acct ca;
+	struct store_folder f;
+	struct ops_ctx ctx;
+};
+/* Returns 0 or the exit status after printing the problem. */
+int cli_ops_open(struct cli *cli, const char *folder, struct cli_ops *o);
+void cli_ops_close(struct cli_ops *o);
+/* Maps an error to an exit status after printing it. */
+int cli_fail_clear(struct err *err);
 
 /* Prints the list of commands (for --help). */
 void cli_list_commands(void);

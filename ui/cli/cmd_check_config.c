@@ -25,19 +25,9 @@ static void print_account(const struct account_conf *a)
 
 int cmd_check_config(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	const struct cli_command *self = cli_find_command("check-config");
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
-			return EXIT_OK;
-		if (r == 0)
-			return cli_usage_error("check-config", _("unknown option"));
-	}
-	if (optind < argc)
-		return cli_usage_error("check-config", _("unexpected argument '%s'"), argv[optind]);
+	int status;
+	if (cli_no_options(cli, "check-config", argc, argv, &status))
+		return status;
 
 	struct conf *conf = cli_conf(cli);
 	if (!conf)

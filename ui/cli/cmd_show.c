@@ -1,10 +1,10 @@
 /* postie show: render a message, list, save or open its attachments, or
  * print it raw.
  *
- * Where the message comes from (today --file PATH or -, later a folder and
- * an id from the store) is read_source()'s business; everything after that
- * is show_message(), which takes the raw bytes, so every source renders the
- * same way. */
+ * Where the message comes from (--file PATH or -, or FOLDER ID from the
+ * store, fetched from the server when it is not kept yet) is read_source()'s
+ * business; everything after that is show_message(), which takes the raw
+ * bytes, so every source renders the same way. */
 #include "common.h"
 
 #include <fcntl.h>
@@ -25,6 +25,8 @@
 
 struct show_opts {
 	const char *file;       /* --file: a path or "-" */
+	const char *folder;     /* or FOLDER ID */
+	uint32_t id;
 	unsigned width;         /* 0: the terminal's, else 80 */
 	const char *headers;    /* --headers: "all" or a list */
 	int prefer_html;        /* -1: from postie.conf */
@@ -64,9 +66,9 @@ static int number_arg(const char *opt, const char *v, unsigned *out)
 /* Options that only make sense together. Returns -1 when all is well. */
 static int check_options(const struct show_opts *o)
 {
-	if (!o->file)
-		return cli_usage_error("show", _("which message? Give --file PATH (or - for "
-						 "standard input)"));
+	if (!o->file && !o->folder)
+		return cli_usage_error("show", _("which message? Give FOLDER ID, or --file PATH "
+						 "(or - for standard input)"));
 	if (o->part && !o->raw)
 		return cli_usage_error("show", _("--part goes with --raw"));
 	if (o->to && !o->save)
@@ -103,7 +105,8 @@ static int parse_options(struct cli *cli, int argc, char **argv, struct show_opt
 	o->prefer_html = o->mailcap = -1;
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "f:w:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS_ANYWHERE "f:w:", longopts,
+				  NULL)) != -1) {
 		int r = cli_common_option(cli, self, opt);
 		if (r < 0)
 			return EXIT_OK;
@@ -140,15 +143,27 @@ static int parse_options(struct cli *cli, int argc, char **argv, struct show_opt
 			return cli_usage_error("show", _("unknown option"));
 		}
 	}
+	if (!o->file && argc - optind == 2) {
+		long id;
+		if (str_to_long(argv[optind + 1], 1, UINT32_MAX, &id) < 0)
+			return cli_usage_error("show", _("'%s' is not a message id"), argv[optind + 1]);
+		o->folder = argv[optind];
+		o->id = (uint32_t)id;
+		optind += 2;
+	}
 	if (optind < argc)
 		return cli_usage_error("show", _("unexpected argument '%s'"), argv[optind]);
 	return check_options(o);
 }
 
-static int read_source(const struct show_opts *o, struct buf *raw, struct err *err)
+/* Returns an exit status (EXIT_OK when raw holds the message). */
+static int read_source(struct cli *cli, const struct show_opts *o, struct buf *raw)
 {
+	if (o->folder)
+		return cli_message(cli, o->folder, o->id, raw);
 	const char *path = strcmp(o->file, "-") == 0 ? "/dev/stdin" : o->file;
-	return file_read_all(path, raw, err);
+	struct err err = ERR_INIT;
+	return file_read_all(path, raw, &err) < 0 ? fail(&err) : EXIT_OK;
 }
 
 /* ---- the shared part: everything after the raw bytes are there ---- */
@@ -422,9 +437,11 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	if (!conf)
 		return EXIT_USAGE;
 	struct buf raw = BUF_INIT;
-	struct err err = ERR_INIT;
-	if (read_source(&o, &raw, &err) < 0)
-		return fail(&err);
+	r = read_source(cli, &o, &raw);
+	if (r != EXIT_OK) {
+		buf_release(&raw);
+		return r;
+	}
 	r = show_message(cli, &o, conf, buf_cstr(&raw), raw.len);
 	buf_release(&raw);
 	return r;

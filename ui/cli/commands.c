@@ -24,12 +24,73 @@ const struct cli_command cli_commands[] = {
 	     "Exits 0 when every check passed, 1 when one failed, 2 on a usage or\n"
 	     "configuration error.\n"),
 	  cmd_check_account },
-	{ "show", N_("--file PATH|- [OPTIONS]"),
+	{ "sync", N_("[--full] [--bodies|--no-bodies] [-q] [FOLDER...]"),
+	  N_("Bring the stored mail in line with the server."),
+	  N_("For every account (or the one -a names). IMAP: sends what was done offline\n"
+	     "(flags, moves, deletions, saved messages) to the server, then fetches the\n"
+	     "folder list, new messages and changes made elsewhere, for every folder (or\n"
+	     "those named). POP3: downloads every new message into the INBOX and then\n"
+	     "deletes it on the server (unless leave_on_server = yes), only after it is\n"
+	     "safely on disk; deletions the account's keys make due are carried out too.\n"
+	     "Progress goes to standard error on a terminal; the number of new messages\n"
+	     "to standard output.\n\n"
+	     "Options:\n"
+	     "  --full       IMAP: also compare every stored message with the server,\n"
+	     "               whatever shortcuts (QRESYNC, CONDSTORE) it offers\n"
+	     "  --bodies     IMAP: also fetch message bodies for offline reading, per\n"
+	     "               sync_bodies (the default when sync_bodies is set); --no-bodies:\n"
+	     "               do not\n"
+	     "  -q, --quiet  no progress\n\n"
+	     "Exits 0 when everything was synced, 1 when something failed (what was stored\n"
+	     "before the failure stays stored, and nothing is lost), 2 on a usage or\n"
+	     "configuration error.\n"),
+	  cmd_sync },
+	{ "folders", N_("[--json]"), N_("List the account's folders with their counts."),
+	  N_("One folder a line from the stored mail (works offline): unread and total\n"
+	     "messages, then the name. With --json, one JSON object a line: name, unread,\n"
+	     "total, role (inbox, sent, drafts, trash, junk, archive, ...), subscribed,\n"
+	     "selectable, uidvalidity.\n"),
+	  cmd_folders },
+	{ "list", N_("[--json] FOLDER"), N_("List the messages of a folder."),
+	  N_("One message a line from the stored mail (works offline): id, date, flags\n"
+	     "(N new, D deleted, ! flagged, r replied, @ attachment), sender and subject.\n"
+	     "The id is what show, flag, move and delete take (the IMAP UID).\n"
+	     "With --json, one JSON object a line: id, message_id, date and internaldate\n"
+	     "(ISO 8601, UTC), from, to, cc, subject (decoded), flags (IMAP flag names and\n"
+	     "keywords), size, attachment, in_reply_to, references.\n"),
+	  cmd_list },
+	{ "flag", N_("FOLDER IDS +FLAG|-FLAG..."), N_("Set or clear flags and keywords."),
+	  N_("Sets (+) or clears (-) flags of messages: seen, answered, flagged,\n"
+	     "deleted, draft (or their IMAP names, \\Seen ...), or any other word as a\n"
+	     "keyword ($Label1, $Junk). IDS is an id or a list like 3,5,9-12. The change\n"
+	     "is made in the stored mail at once and reaches the server at the next sync.\n"),
+	  cmd_flag },
+	{ "move", N_("FOLDER IDS DEST"), N_("Move messages to another folder."),
+	  N_("Moves messages (IDS like 3,5,9-12) from FOLDER to DEST: at once in the\n"
+	     "stored mail, on the server at the next sync.\n"),
+	  cmd_move },
+	{ "copy", N_("FOLDER IDS DEST"), N_("Copy messages to another folder."),
+	  N_("Copies messages (IDS like 3,5,9-12) from FOLDER to DEST, on the server at the\n"
+	     "next sync (the copies appear in DEST then).\n"),
+	  cmd_copy },
+	{ "delete", N_("FOLDER IDS"), N_("Delete messages (to the Trash, or mark them)."),
+	  N_("With delete_policy = trash (the default) messages move to the Trash folder;\n"
+	     "in the Trash itself, or with delete_policy = flag, they are marked deleted\n"
+	     "and go at the next expunge. At once in the stored mail, on the server at the\n"
+	     "next sync.\n"),
+	  cmd_delete },
+	{ "expunge", N_("FOLDER"), N_("Remove the messages marked deleted, for good."),
+	  N_("Removes every message of FOLDER that is marked deleted: at once in the\n"
+	     "stored mail, on the server at the next sync.\n"),
+	  cmd_expunge },
+	{ "show", N_("FOLDER ID | --file PATH|- [OPTIONS]"),
 	  N_("Show a message: rendered, raw, or its attachments."),
-	  N_("Renders a message file (- for standard input) for reading: the headers of\n"
-	     "the display list, then the body, text wrapped to the width, HTML converted,\n"
-	     "attachments listed. Everything a message supplies is made safe for the\n"
-	     "terminal, also when the output goes into a pipe.\n\n"
+	  N_("Renders a message for reading: FOLDER ID from the stored mail (fetched from\n"
+	     "the server and kept when it is not stored yet), or a message file (- for\n"
+	     "standard input): the headers of the display list, then the body, text\n"
+	     "wrapped to the width, HTML converted, attachments listed. Everything a\n"
+	     "message supplies is made safe for the terminal, also when the output goes\n"
+	     "into a pipe.\n\n"
 	     "Options:\n"
 	     "  -f, --file PATH       the message, as a file; - reads standard input\n"
 	     "  -w, --width N         wrap at N columns (default: the terminal's, else 80)\n"
@@ -102,6 +163,14 @@ const struct cli_command cli_commands[] = {
 	     "a temporary reason is retried with growing delays (1 minute to an hour) for\n"
 	     "5 days. Exits 1 when flush leaves something unsent.\n"),
 	  cmd_outbox },
+	{ "watch", N_("[--once] [--timeout SECONDS] [--interval SECONDS] [FOLDER]"),
+	  N_("Keep a folder in sync and report new mail as it arrives."),
+	  N_("Syncs FOLDER (INBOX by default), then waits for changes on the server (IMAP\n"
+	     "IDLE, or a check every --interval seconds, default 60, where the server has\n"
+	     "no IDLE), keeping the stored mail in line and printing a line for new mail:\n"
+	     "\"N new messages in FOLDER\". Runs until interrupted, --timeout seconds have\n"
+	     "passed, or with --once after the first new mail.\n"),
+	  cmd_watch },
 	{ "export", N_("[FOLDER] --maildir DIR | --mbox FILE"),
 	  N_("Write stored mail out as a Maildir or an mbox file."),
 	  N_("Writes the messages postie has stored for the account (-a, else the default)\n"
@@ -123,6 +192,12 @@ const struct cli_command cli_commands[] = {
 	     "                summaries and dropping cached bodies of vanished messages.\n\n"
 	     "Both need postie to be stopped. See doc/store.md for what is where.\n"),
 	  cmd_store },
+	{ "bench-open", N_("[FOLDER]"), N_("Time opening a folder (for tests/bench)."),
+	  N_("Does what the full-screen interface does to open a folder (loads its index\n"
+	     "from the store, connects, syncs the folder) and prints, in milliseconds from\n"
+	     "the start, when each step was done and when the first screen (the newest 50\n"
+	     "messages) was there, with the peak memory. Used by tests/bench/imap-open.\n"),
+	  cmd_bench_open },
 	{ "help", N_("[COMMAND]"), N_("Show help for postie or for one command."), NULL, cmd_help },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

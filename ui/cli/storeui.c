@@ -2,20 +2,15 @@
 #include "common.h"
 
 #include "cli/cli.h"
+#include "cli/cmd_store.h"
 #include "conf/conf.h"
 #include "store/store.h"
 #include "util/err.h"
 
 struct store *cli_store(struct cli *cli, bool readonly)
 {
-	if (cli->store)
-		return cli->store;
-	struct err err = ERR_INIT;
-	if (store_open(cli_data_dir(cli), readonly ? STORE_READONLY : 0, &cli->store, &err) < 0) {
-		cli_error("%s", err_msg(&err));
-		err_clear(&err);
-		return NULL;
-	}
+	if (!cli->store)
+		cli->store = cmd_store_open(cli, readonly ? STORE_READONLY : 0);
 	return cli->store;
 }
 
@@ -30,7 +25,11 @@ struct store_acct *cli_store_acct(struct cli *cli, const struct account_conf *a,
 	struct err err = ERR_INIT;
 	if (store_acct_open(st, a->account, pop3 ? STORE_ACCT_PRIMARY : STORE_ACCT_CACHE, flags,
 			    &acct, &err) < 0) {
-		cli_error("%s", err_msg(&err));
+		if (err.kind == ERR_NOT_FOUND && readonly)
+			cli_error(_("nothing is stored for account %s yet; run 'postie sync -a %s' "
+				    "first"), a->account, a->account);
+		else
+			cli_error("%s", err_msg(&err));
 		err_clear(&err);
 		return NULL;
 	}

@@ -1,0 +1,334 @@
+/* Fetching from the selected folder: summaries of new messages (newest first,
+ * in growing batches, each committed to the store before the next is asked
+ * for, so the first screen is there at once and an interrupted sync keeps
+ * what it got), single bodies, bodies ahead of time (sync_bodies), and UID
+ * searches. */
+#include "common.h"
+
+#include <time.h>
+
+#include "conf/conf.h"
+#include "imap/imap-private.h"
+#include "store/summary.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* The header fields a summary needs. Content-Type gives the attachment
+ * marker: BODYSTRUCTURE would cost more on the server and is parsed fragily
+ * by libetpan 1.9.4 (libs-brief 1.7), for little better a guess. */
+static const char *const summary_fields[] = {
+	"DATE", "FROM", "TO", "CC", "SUBJECT", "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES",
+	"CONTENT-TYPE",
+};
+
+/* The first batch fills a screen; the next ones grow so that round trips
+ * stay few. */
+static const size_t batch_sizes[] = { 50, 450, 1500, 3000, 5000 };
+
+typedef ARRAY(struct msg_summary) summary_list;
+
+static void summaries_release(summary_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		msg_summary_release(&l->v[i]);
+	l->n = 0;
+}
+
+static struct mailimap_fetch_type *summary_fetch_type(bool modseq)
+{
+	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
+	if (modseq)
+		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_modseq());
+	clist *names = clist_new();
+	for (size_t i = 0; i < ARRAY_SIZE(summary_fields); i++)
+		clist_append(names, xstrdup(summary_fields[i]));
+	struct mailimap_section *sec =
+		mailimap_section_new_header_fields(mailimap_header_list_new(names));
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(sec));
+	return ft;
+}
+
+struct sum_ctx {
+	struct imap_driver *drv;
+	summary_list got;
+};
+
+static void on_summary(void *aux, const struct imap_msg *m)
+{
+	struct sum_ctx *c = aux;
+	if (!m->uid) {
+		c->drv->untagged_seen = true;
+		return;
+	}
+	if (!m->header) {       /* a flag change of another message */
+		if (m->has_flags)
+			imap_add_flagrec(&c->drv->flagrecs, m);
+		return;
+	}
+	struct msg_summary s;
+	msg_summary_init(&s);
+	s.uid = m->uid;
+	s.flags = m->flags;
+	s.size = m->size;
+	s.internaldate = m->internaldate;
+	s.modseq = m->modseq;
+	for (size_t i = 0; i < m->n_keywords; i++)
+		msg_summary_add_keyword(&s, m->keywords[i]);
+	msg_summary_fill_header(&s, m->header, m->header_len);
+	ARRAY_PUSH(&c->got, s);
+}
+
+static int cmp_desc(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a > b ? -1 : a < b;
+}
+
+static int store_batch(struct imap_driver *drv, uint32_t folder, const summary_list *l,
+		       struct err *err)
+{
+	struct store_acct *st = drv->d->store;
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (store_msg_put(st, folder, l->v, l->n, err) < 0) {
+		store_abort(st);
+		return -1;
+	}
+	if (store_commit(st, STORE_NOSYNC, err) < 0)
+		return -1;
+	const struct sync_observer *o = drv->d->obs;
+	if (o && o->messages_added && l->n)
+		o->messages_added(o->aux, folder, l->v, l->n);
+	return 0;
+}
+
+int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uids, size_t n,
+			 size_t *n_unseen_r, struct err *err)
+{
+	if (n_unseen_r)
+		*n_unseen_r = 0;
+	if (!n)
+		return 0;
+	qsort(uids, n, sizeof *uids, cmp_desc);
+	struct store_folder f = { 0 };
+	if (store_folder_get_id(drv->d->store, folder, &f, err) <= 0)
+		return -1;
+	char *label = xasprintf(_("%s: new messages"), f.name);
+	struct mailimap_fetch_type *ft = summary_fetch_type(drv->condstore);
+	struct sum_ctx c = { drv, ARRAY_INIT };
+	int r = 0;
+	size_t done = 0;
+	for (size_t b = 0; done < n && r == 0; b++) {
+		size_t want = batch_sizes[b < ARRAY_SIZE(batch_sizes) ? b
+					  : ARRAY_SIZE(batch_sizes) - 1];
+		size_t k = n - done < want ? n - done : want;
+		struct mailimap_set *set = imap_uid_set(uids + done, k);
+		clist *result = NULL;
+		imap_begin_fetch(drv, on_summary, &c);
+		int rr = mailimap_uid_fetch(imap_session_etpan(drv->s), set, ft, &result);
+		imap_end_fetch(drv);
+		if (result)
+			mailimap_fetch_list_free(result);
+		mailimap_set_free(set);
+		r = imap_check(drv, rr, _("fetching new messages from"), err);
+		if (r == 0)
+			r = store_batch(drv, folder, &c.got, err);
+		for (size_t i = 0; r == 0 && n_unseen_r && i < c.got.n; i++)
+			*n_unseen_r += !(c.got.v[i].flags & MSG_SEEN);
+		summaries_release(&c.got);
+		done += k;
+		imap_progress(drv, label, done, n);
+	}
+	ARRAY_RELEASE(&c.got);
+	mailimap_fetch_type_free(ft);
+	free(label);
+	store_folder_release(&f);
+	return r;
+}
+
+/* ---- bodies ---- */
+
+struct body_ctx {
+	struct imap_driver *drv;
+	uint32_t folder;
+	size_t stored;
+	struct err err;         /* a store failure inside the handler */
+};
+
+static void on_body(void *aux, const struct imap_msg *m)
+{
+	struct body_ctx *c = aux;
+	if (!m->uid || !m->body) {
+		if (m->uid && m->has_flags)
+			imap_add_flagrec(&c->drv->flagrecs, m);
+		return;
+	}
+	if (err_is_set(&c->err))
+		return;
+	if (store_body_put(c->drv->d->store, c->folder, m->uid, m->body, m->body_len, &c->err) == 0)
+		c->stored++;
+}
+
+static struct mailimap_fetch_type *body_fetch_type(void)
+{
+	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(
+		ft, mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
+	return ft;
+}
+
+/* Fetches the bodies of uids into the store in one command and one group. */
+static int fetch_bodies(struct imap_driver *drv, uint32_t folder, const uint32_t *uids, size_t n,
+			size_t *stored_r, struct err *err)
+{
+	struct store_acct *st = drv->d->store;
+	if (store_begin(st, err) < 0)
+		return -1;
+	struct body_ctx c = { drv, folder, 0, ERR_INIT };
+	struct mailimap_fetch_type *ft = body_fetch_type();
+	struct mailimap_set *set = imap_uid_set(uids, n);
+	clist *result = NULL;
+	imap_begin_fetch(drv, on_body, &c);
+	int rr = mailimap_uid_fetch(imap_session_etpan(drv->s), set, ft, &result);
+	imap_end_fetch(drv);
+	if (result)
+		mailimap_fetch_list_free(result);
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(ft);
+	int r = imap_check(drv, rr, _("fetching messages from"), err);
+	if (r == 0 && err_is_set(&c.err)) {
+		err_move(err, &c.err);
+		r = -1;
+	}
+	err_clear(&c.err);
+	if (r < 0) {
+		store_abort(st);
+		return -1;
+	}
+	*stored_r = c.stored;
+	return store_commit(st, STORE_NOSYNC, err);
+}
+
+int imap_fetch_body(struct driver *d, uint32_t folder, uint32_t uid, struct err *err)
+{
+	struct imap_driver *drv = imap_drv(d);
+	struct store_folder f = { 0 };
+	int r = imap_folder_load(drv, folder, &f, err);
+	if (r == 0)
+		r = imap_select(drv, &f, false, err);
+	size_t stored = 0;
+	if (r == 0)
+		r = fetch_bodies(drv, folder, &uid, 1, &stored, err);
+	if (r == 0 && !stored) {
+		/* The server no longer has it: neither should the index. */
+		r = imap_remove_uids(drv, folder, &uid, 1, err);
+		if (r == 0)
+			r = err_set(err, ERR_NOT_FOUND, _("message %u is no longer in %s on the "
+							  "server"), uid, f.name);
+	}
+	store_folder_release(&f);
+	return r < 0 ? -1 : 0;
+}
+
+struct want_ctx {
+	int64_t cutoff;
+	ARRAY(uint32_t) uids;
+	ARRAY(uint32_t) sizes;
+};
+
+static int want_body(const struct msg_summary *s, void *aux, struct err *err)
+{
+	(void)err;
+	struct want_ctx *c = aux;
+	int64_t when = s->internaldate > s->date ? s->internaldate : s->date;
+	if (when >= c->cutoff) {
+		ARRAY_PUSH(&c->uids, s->uid);
+		ARRAY_PUSH(&c->sizes, s->size);
+	}
+	return 0;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Bodies per command: a few megabytes, so a batch is one commit of moderate size. */
+#define PREFETCH_BYTES (8u << 20)
+#define PREFETCH_COUNT 200
+
+int imap_prefetch_bodies(struct imap_driver *drv, uint32_t folder, struct err *err)
+{
+	const struct account_conf *a = drv->d->conf;
+	if (a->sync_bodies == SYNC_BODIES_NONE)
+		return 0;
+	struct want_ctx c = { 0, ARRAY_INIT, ARRAY_INIT };
+	if (a->sync_bodies == SYNC_BODIES_RECENT)
+		c.cutoff = (int64_t)time(NULL) - (int64_t)a->sync_bodies_days * 86400;
+	else
+		c.cutoff = INT64_MIN;
+	store_uids have = ARRAY_INIT;
+	struct store_folder f = { 0 };
+	int r = store_folder_get_id(drv->d->store, folder, &f, err) > 0 ? 0 : -1;
+	if (r == 0)
+		r = store_msg_scan(drv->d->store, folder, 0, want_body, &c, err);
+	if (r == 0)
+		r = store_body_uids(drv->d->store, folder, &have, err);
+	if (r == 0)
+		r = imap_select(drv, &f, false, err);
+	if (have.n > 1)
+		qsort(have.v, have.n, sizeof *have.v, cmp_u32);
+	ARRAY(uint32_t) todo = ARRAY_INIT;
+	for (size_t i = 0; r == 0 && i < c.uids.n; i++)
+		if (!have.n || !bsearch(&c.uids.v[i], have.v, have.n, sizeof *have.v, cmp_u32))
+			ARRAY_PUSH(&todo, i);
+	char *label = xasprintf(_("%s: messages for offline reading"), f.name);
+	uint32_t *batch = xreallocarray(NULL, PREFETCH_COUNT, sizeof *batch);
+	for (size_t i = 0; r == 0 && i < todo.n;) {
+		size_t k = 0;
+		uint64_t bytes = 0;
+		while (i < todo.n && k < PREFETCH_COUNT && (k == 0 || bytes < PREFETCH_BYTES)) {
+			batch[k++] = c.uids.v[todo.v[i]];
+			bytes += c.sizes.v[todo.v[i]];
+			i++;
+		}
+		size_t stored;
+		r = fetch_bodies(drv, folder, batch, k, &stored, err);
+		imap_progress(drv, label, i, todo.n);
+	}
+	free(batch);
+	free(label);
+	ARRAY_RELEASE(&todo);
+	ARRAY_RELEASE(&have);
+	ARRAY_RELEASE(&c.uids);
+	ARRAY_RELEASE(&c.sizes);
+	store_folder_release(&f);
+	return r;
+}
+
+/* ---- searching ---- */
+
+int imap_search_uids(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
+		     struct err *err)
+{
+	struct mailimap_set *set = mailimap_set_new_interval(from, to);
+	struct mailimap_search_key *key = mailimap_search_key_new_uid(set);
+	clist *result = NULL;
+	int rr = mailimap_uid_search(imap_session_etpan(drv->s), NULL, key, &result);
+	mailimap_search_key_free(key);
+	for (clistiter *it = result ? clist_begin(result) : NULL; it; it = clist_next(it)) {
+		uint32_t uid = *(uint32_t *)clist_content(it);
+		/* "n:*" also matches the last message when all are below n. */
+		if (uid >= from && (!to || uid <= to))
+			ARRAY_PUSH(out, uid);
+	}
+	if (result)
+		mailimap_search_result_free(result);
+	return imap_check(drv, rr, _("searching"), err);
+}

@@ -1,0 +1,354 @@
+/* The folder list: LIST (with SPECIAL-USE attributes, or XLIST on servers
+ * that only have that), LSUB for subscriptions, roles with the account's
+ * overrides (sent_folder, ...), STATUS to find folders that changed on the
+ * server; and creating, renaming, deleting and (un)subscribing folders. */
+#include "common.h"
+
+#include "conf/conf.h"
+#include "imap/imap-private.h"
+#include "util/err.h"
+#include "util/strutil.h"
+
+struct server_folder {
+	char *utf8, *wire;
+	char delim;
+	unsigned attrs;
+	enum store_role role;
+	bool keep;
+};
+typedef ARRAY(struct server_folder) server_folders;
+
+static void server_folders_release(server_folders *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->v[i].utf8);
+		free(v->v[i].wire);
+	}
+	ARRAY_RELEASE(v);
+}
+
+/* RFC 6154 attributes, and XLIST's names for the same (\AllMail, \Spam,
+ * \Starred, \Inbox). libetpan gives them without the backslash. */
+static enum store_role role_of(const char *attr)
+{
+	static const struct { const char *name; enum store_role role; } map[] = {
+		{ "Sent", ROLE_SENT }, { "Drafts", ROLE_DRAFTS }, { "Trash", ROLE_TRASH },
+		{ "Junk", ROLE_JUNK }, { "Spam", ROLE_JUNK }, { "Archive", ROLE_ARCHIVE },
+		{ "All", ROLE_ALL }, { "AllMail", ROLE_ALL }, { "Flagged", ROLE_FLAGGED },
+		{ "Starred", ROLE_FLAGGED }, { "Inbox", ROLE_INBOX },
+	};
+	if (attr[0] == '\\')
+		attr++;
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (str_casecmp(map[i].name, attr) == 0)
+			return map[i].role;
+	return ROLE_NONE;
+}
+
+static void take_list_entry(const struct mailimap_mailbox_list *mb, server_folders *out)
+{
+	struct server_folder f = { 0 };
+	f.wire = xstrdup(mb->mb_name);
+	f.delim = mb->mb_delimiter;
+	bool inbox = str_casecmp(mb->mb_name, "INBOX") == 0;
+	f.utf8 = inbox ? xstrdup("INBOX") : imap_mutf7_decode(mb->mb_name);
+	const struct mailimap_mbx_list_flags *fl = mb->mb_flag;
+	if (fl && fl->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG &&
+	    fl->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
+		f.attrs |= FOLDER_NOSELECT;
+	for (clistiter *it = fl && fl->mbf_oflags ? clist_begin(fl->mbf_oflags) : NULL; it;
+	     it = clist_next(it)) {
+		const struct mailimap_mbx_list_oflag *of = clist_content(it);
+		if (of->of_type != MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT || !of->of_flag_ext)
+			continue;
+		if (str_casecmp(of->of_flag_ext, "NonExistent") == 0 ||
+		    str_casecmp(of->of_flag_ext, "Noselect") == 0)
+			f.attrs |= FOLDER_NOSELECT;
+		enum store_role r = role_of(of->of_flag_ext);
+		if (r != ROLE_NONE && !f.role)
+			f.role = r;
+	}
+	if (inbox)
+		f.role = ROLE_INBOX;
+	ARRAY_PUSH(out, f);
+}
+
+static int list_folders(struct imap_driver *drv, bool lsub, server_folders *out,
+			struct err *err)
+{
+	mailimap *imap = imap_session_etpan(drv->s);
+	clist *result = NULL;
+	bool xlist = !lsub && !imap_session_has_capability(drv->s, "SPECIAL-USE") &&
+		     imap_session_has_capability(drv->s, "XLIST");
+	int rr = lsub ? mailimap_lsub(imap, "", "*", &result)
+	       : xlist ? mailimap_xlist(imap, "", "*", &result)
+	       : mailimap_list(imap, "", "*", &result);
+	for (clistiter *it = result ? clist_begin(result) : NULL; it; it = clist_next(it))
+		take_list_entry(clist_content(it), out);
+	if (result)
+		mailimap_list_result_free(result);
+	return imap_check(drv, rr, lsub ? _("listing subscribed folders on")
+				      : _("listing folders on"), err);
+}
+
+static struct server_folder *find_wire(server_folders *v, const char *wire)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->v[i].wire, wire) == 0)
+			return &v->v[i];
+	return NULL;
+}
+
+/* The account file's names win over the server's attributes. */
+static void apply_overrides(const struct account_conf *a, server_folders *v)
+{
+	const struct { const char *name; enum store_role role; } o[] = {
+		{ a->sent_folder, ROLE_SENT }, { a->drafts_folder, ROLE_DRAFTS },
+		{ a->trash_folder, ROLE_TRASH }, { a->junk_folder, ROLE_JUNK },
+		{ a->archive_folder, ROLE_ARCHIVE },
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(o); k++) {
+		if (!o[k].name)
+			continue;
+		for (size_t i = 0; i < v->n; i++) {
+			if (strcmp(v->v[i].utf8, o[k].name) == 0) {
+				v->v[i].role = o[k].role;
+				v->v[i].keep = true;
+			} else if (v->v[i].role == o[k].role) {
+				v->v[i].role = ROLE_NONE;
+			}
+		}
+	}
+}
+
+/* Writes the folders to keep into the store and removes the others. */
+static int save_folders(struct imap_driver *drv, server_folders *v, struct err *err)
+{
+	struct store_acct *st = drv->d->store;
+	int r = 0;
+	for (size_t i = 0; i < v->n && r == 0; i++) {
+		struct server_folder *s = &v->v[i];
+		if (!s->keep)
+			continue;
+		struct store_folder f = { 0 };
+		r = store_folder_ensure(st, s->utf8, &f, err) < 0 ? -1 : 0;
+		if (r == 0 && (f.role != s->role || f.attrs != s->attrs || f.delim != s->delim)) {
+			f.role = s->role;
+			f.attrs = s->attrs;
+			f.delim = s->delim;
+			r = store_folder_update(st, &f, err);
+		}
+		store_folder_release(&f);
+	}
+	store_folders have = ARRAY_INIT;
+	if (r == 0)
+		r = store_folder_list(st, &have, err);
+	for (size_t i = 0; i < have.n && r == 0; i++) {
+		bool kept = false;
+		for (size_t k = 0; k < v->n && !kept; k++)
+			kept = v->v[k].keep && strcmp(v->v[k].utf8, have.v[i].name) == 0;
+		if (!kept)
+			r = store_folder_remove(st, have.v[i].id, err);
+	}
+	store_folders_release(&have);
+	return r;
+}
+
+/* STATUS of a folder the store has synced before: whether it changed. */
+static int folder_changed(struct imap_driver *drv, const struct store_folder *f,
+			  const char *wire, bool *changed, struct err *err)
+{
+	struct mailimap_status_att_list *atts = mailimap_status_att_list_new_empty();
+	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_MESSAGES);
+	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_UNSEEN);
+	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_UIDNEXT);
+	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_UIDVALIDITY);
+	struct mailimap_mailbox_data_status *st = NULL;
+	int rr = mailimap_status(imap_session_etpan(drv->s), wire, atts, &st);
+	mailimap_status_att_list_free(atts);
+	*changed = false;
+	for (clistiter *it = st && st->st_info_list ? clist_begin(st->st_info_list) : NULL; it;
+	     it = clist_next(it)) {
+		const struct mailimap_status_info *si = clist_content(it);
+		uint32_t v = si->st_value;
+		switch (si->st_att) {
+		case MAILIMAP_STATUS_ATT_MESSAGES: *changed |= v != f->n_messages; break;
+		case MAILIMAP_STATUS_ATT_UNSEEN: *changed |= v != f->n_unseen; break;
+		case MAILIMAP_STATUS_ATT_UIDNEXT: *changed |= v != f->uidnext; break;
+		case MAILIMAP_STATUS_ATT_UIDVALIDITY: *changed |= v != f->uidvalidity; break;
+		default: break;
+		}
+	}
+	if (st)
+		mailimap_mailbox_data_status_free(st);
+	return imap_check(drv, rr, _("asking for the status of a folder on"), err);
+}
+
+/* Syncs the folders synced before whose STATUS differs from the store:
+ * the periodic check of folders other than the open one. */
+static int sync_changed(struct imap_driver *drv, server_folders *v, struct err *err)
+{
+	store_folders have = ARRAY_INIT;
+	int r = store_folder_list(drv->d->store, &have, err);
+	for (size_t i = 0; i < have.n && r == 0; i++) {
+		const struct store_folder *f = &have.v[i];
+		if (!f->uidvalidity || (f->attrs & FOLDER_NOSELECT) || f->id == drv->sel.folder)
+			continue;
+		const char *wire = NULL;
+		for (size_t k = 0; k < v->n && !wire; k++)
+			if (strcmp(v->v[k].utf8, f->name) == 0)
+				wire = v->v[k].wire;
+		bool changed = false;
+		if (wire)
+			r = folder_changed(drv, f, wire, &changed, err);
+		if (r == 0 && changed)
+			r = imap_sync_folder(drv->d, f->id, 0, err);
+	}
+	store_folders_release(&have);
+	return r;
+}
+
+int imap_sync_folders(struct driver *d, struct err *err)
+{
+	struct imap_driver *drv = imap_drv(d);
+	if (imap_need_session(drv, err) < 0)
+		return -1;
+	server_folders all = ARRAY_INIT, subscribed = ARRAY_INIT;
+	int r = list_folders(drv, false, &all, err);
+	if (r == 0)
+		r = list_folders(drv, true, &subscribed, err);
+	if (r == 0) {
+		imap_names_clear(drv);
+		for (size_t i = 0; i < all.n; i++) {
+			struct server_folder *f = &all.v[i];
+			if (find_wire(&subscribed, f->wire))
+				f->attrs |= FOLDER_SUBSCRIBED;
+			f->keep = !d->conf->subscribed_only || (f->attrs & FOLDER_SUBSCRIBED) ||
+				  f->role == ROLE_INBOX;
+			imap_names_add(drv, f->utf8, f->wire);
+		}
+		apply_overrides(d->conf, &all);
+		r = save_folders(drv, &all, err);
+	}
+	const struct sync_observer *o = d->obs;
+	if (r == 0 && o && o->folders_changed)
+		o->folders_changed(o->aux);
+	if (r == 0)
+		r = sync_changed(drv, &all, err);
+	server_folders_release(&all);
+	server_folders_release(&subscribed);
+	return r;
+}
+
+/* ---- folder management ---- */
+
+static int wire_arg(struct imap_driver *drv, const char *name, char **wire_r, struct err *err)
+{
+	if (!name || !*name)
+		return err_set(err, ERR_USAGE, _("a folder needs a name"));
+	*wire_r = imap_wire_name(drv, name, err);
+	return *wire_r ? 0 : -1;
+}
+
+static int store_after_op(struct imap_driver *drv, enum folder_op op, const char *name,
+			  const char *new_name, struct err *err)
+{
+	struct store_acct *st = drv->d->store;
+	struct store_folder f = { 0 };
+	int r = store_folder_get(st, name, &f, err);
+	if (r < 0)
+		return -1;
+	switch (op) {
+	case FOLDER_CREATE:
+		store_folder_release(&f);
+		r = store_folder_ensure(st, name, &f, err);
+		if (r >= 0 && !(f.attrs & FOLDER_SUBSCRIBED)) {
+			f.attrs |= FOLDER_SUBSCRIBED;
+			r = store_folder_update(st, &f, err);
+		}
+		break;
+	case FOLDER_RENAME:
+		r = r ? store_folder_rename(st, f.id, new_name, err) : 0;
+		break;
+	case FOLDER_DELETE:
+		r = r ? store_folder_remove(st, f.id, err) : 0;
+		break;
+	case FOLDER_SUBSCRIBE:
+	case FOLDER_UNSUBSCRIBE:
+		if (r > 0) {
+			if (op == FOLDER_SUBSCRIBE)
+				f.attrs |= FOLDER_SUBSCRIBED;
+			else
+				f.attrs &= ~(unsigned)FOLDER_SUBSCRIBED;
+			r = store_folder_update(st, &f, err);
+		}
+		break;
+	}
+	store_folder_release(&f);
+	return r < 0 ? -1 : 0;
+}
+
+int imap_folder_op(struct driver *d, enum folder_op op, const char *name, const char *new_name,
+		   struct err *err)
+{
+	struct imap_driver *drv = imap_drv(d);
+	if (imap_need_session(drv, err) < 0)
+		return -1;
+	char *wire = NULL, *new_wire = NULL;
+	if (wire_arg(drv, name, &wire, err) < 0 ||
+	    (op == FOLDER_RENAME && wire_arg(drv, new_name, &new_wire, err) < 0)) {
+		free(wire);
+		return -1;
+	}
+	mailimap *imap = imap_session_etpan(drv->s);
+	/* (libetpan has no UNSELECT, and CLOSE would expunge: a selected folder
+	 * is renamed or deleted as it is; the next command selects anew.) */
+	if (drv->sel.wire && strcmp(drv->sel.wire, wire) == 0 &&
+	    (op == FOLDER_RENAME || op == FOLDER_DELETE))
+		imap_selected_release(&drv->sel);
+	int rr;
+	const char *what;
+	switch (op) {
+	case FOLDER_CREATE:
+		rr = mailimap_create(imap, wire);
+		if (rr == MAILIMAP_NO_ERROR)
+			rr = mailimap_subscribe(imap, wire);
+		what = _("creating a folder on");
+		break;
+	case FOLDER_RENAME:
+		rr = mailimap_rename(imap, wire, new_wire);
+		what = _("renaming a folder on");
+		break;
+	case FOLDER_DELETE:
+		rr = mailimap_delete(imap, wire);
+		if (rr == MAILIMAP_NO_ERROR)
+			mailimap_unsubscribe(imap, wire);  /* Dovecot keeps subscriptions apart */
+		what = _("deleting a folder on");
+		break;
+	case FOLDER_SUBSCRIBE:
+		rr = mailimap_subscribe(imap, wire);
+		what = _("subscribing to a folder on");
+		break;
+	default:
+		rr = mailimap_unsubscribe(imap, wire);
+		what = _("unsubscribing from a folder on");
+		break;
+	}
+	int r = imap_check(drv, rr, what, err);
+	if (r == 0 && op == FOLDER_RENAME) {
+		/* The subscription follows the name. */
+		mailimap_unsubscribe(imap, wire);
+		mailimap_subscribe(imap, new_wire);
+	}
+	if (r == 0) {
+		if (op == FOLDER_RENAME || op == FOLDER_DELETE)
+			imap_names_clear(drv);
+		r = store_after_op(drv, op, name, new_name, err);
+	}
+	const struct sync_observer *o = d->obs;
+	if (r == 0 && o && o->folders_changed)
+		o->folders_changed(o->aux);
+	free(wire);
+	free(new_wire);
+	return r;
+}

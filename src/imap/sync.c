@@ -1,0 +1,411 @@
+/* Bringing one folder in the store in line with the server.
+ *
+ *  0. The journal is replayed first, so what the user did offline reaches the
+ *     server before the server's state comes back.
+ *  1. SELECT. A UIDVALIDITY other than the stored one drops the folder's
+ *     cached data (store_folder_clear) and the folder is fetched afresh.
+ *  2. Known messages (UID < the stored UIDNEXT): with QRESYNC the SELECT
+ *     itself brought the changed flags and the VANISHED UIDs since the stored
+ *     HIGHESTMODSEQ; with CONDSTORE only, UID FETCH ... CHANGEDSINCE brings the
+ *     changed flags; without either, UID FETCH 1:N (UID FLAGS) is diffed with
+ *     the store (flags, expunges, and messages the store lacks). SYNC_FULL
+ *     runs that diff whatever the server offers.
+ *  3. New messages: UID SEARCH UID uidnext:* gives the server's new UIDs
+ *     (skipped when SELECT's UIDNEXT says there are none); those the store
+ *     already holds (from an interrupted sync) are skipped, the rest fetched
+ *     newest first in batches (fetch.c).
+ *  4. Unless step 2 diffed everything, the number of known messages on the
+ *     server (EXISTS minus the new ones) is compared with the store's: they
+ *     differ only when something was expunged unseen (CONDSTORE reports no
+ *     expunges) or the store lacks messages, and then one UID SEARCH settles it.
+ *  5. The folder's UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ are stored last, so
+ *     an interrupted sync repeats what it had not finished.
+ *  6. With SYNC_BODIES, bodies are fetched ahead per sync_bodies. */
+#include "common.h"
+
+#include <time.h>
+
+#include "conf/conf.h"
+#include "imap/imap-private.h"
+#include "util/err.h"
+
+typedef store_uids uid_list;
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_flagrec(const void *x, const void *y)
+{
+	const struct imap_flagrec *a = x, *b = y;
+	return a->uid < b->uid ? -1 : a->uid > b->uid;
+}
+
+int imap_apply_flagrecs(struct imap_driver *drv, uint32_t folder, imap_flagrecs *recs,
+			struct err *err)
+{
+	if (!recs->n)
+		return 0;
+	struct store_flag_change *ch = xcalloc(recs->n, sizeof *ch);
+	uint32_t *uids = xcalloc(recs->n, sizeof *uids);
+	for (size_t i = 0; i < recs->n; i++) {
+		const struct imap_flagrec *f = &recs->v[i];
+		ch[i] = (struct store_flag_change){
+			.uid = f->uid, .flags = f->flags, .modseq = f->modseq, .set_keywords = true,
+			.keywords = (const char *const *)f->keywords, .n_keywords = f->n_keywords,
+		};
+		uids[i] = f->uid;
+	}
+	int r = store_msg_set_flags(drv->d->store, folder, ch, recs->n, err);
+	const struct sync_observer *o = drv->d->obs;
+	if (r > 0 && o && o->flags_changed)
+		o->flags_changed(o->aux, folder, uids, recs->n);
+	free(ch);
+	free(uids);
+	imap_flagrecs_release(recs);
+	return r < 0 ? -1 : 0;
+}
+
+int imap_remove_uids(struct imap_driver *drv, uint32_t folder, const uint32_t *uids, size_t n,
+		     struct err *err)
+{
+	if (!n)
+		return 0;
+	int r = store_msg_delete(drv->d->store, folder, uids, n, err);
+	const struct sync_observer *o = drv->d->obs;
+	if (r > 0 && o && o->messages_removed)
+		o->messages_removed(o->aux, folder, uids, n);
+	return r < 0 ? -1 : 0;
+}
+
+/* ---- what the store holds ---- */
+
+struct local_msg {
+	uint32_t uid;
+	uint32_t flags;
+	char *keywords;         /* sorted, joined by blanks; NULL when none */
+};
+typedef ARRAY(struct local_msg) local_list;
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static char *keyword_key(char *const *kw, size_t n)
+{
+	if (!n)
+		return NULL;
+	char **v = xmemdup(kw, n * sizeof *kw);
+	qsort(v, n, sizeof *v, cmp_str);
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	char *s = xmalloc(len), *p = s;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i]);
+		memcpy(p, v[i], l);
+		p += l;
+		*p++ = ' ';
+	}
+	p[-1] = '\0';
+	free(v);
+	return s;
+}
+
+struct scan_ctx {
+	uint32_t below;         /* 0: no limit */
+	local_list *list;
+};
+
+static int collect_local(const struct msg_summary *s, void *aux, struct err *err)
+{
+	(void)err;
+	struct scan_ctx *c = aux;
+	if (c->below && s->uid >= c->below)
+		return 1;
+	struct local_msg m = { s->uid, s->flags & ~(uint32_t)MSG_RECENT,
+			       keyword_key(s->keywords, s->n_keywords) };
+	ARRAY_PUSH(c->list, m);
+	return 0;
+}
+
+static void local_release(local_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].keywords);
+	ARRAY_RELEASE(l);
+}
+
+static int local_uids(struct imap_driver *drv, uint32_t folder, uint32_t from, uint32_t below,
+		      uid_list *out, struct err *err)
+{
+	if (store_msg_uids(drv->d->store, folder, out, err) < 0)
+		return -1;
+	size_t n = 0;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->v[i] >= from && (!below || out->v[i] < below))
+			out->v[n++] = out->v[i];
+	out->n = n;
+	return 0;
+}
+
+/* ---- step 2 ---- */
+
+/* UID FETCH 1:last (UID FLAGS) [CHANGEDSINCE modseq] into drv->flagrecs. */
+static int fetch_flags(struct imap_driver *drv, uint32_t last, uint64_t changedsince,
+		       struct err *err)
+{
+	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
+	struct mailimap_set *set = mailimap_set_new_interval(1, last);
+	clist *result = NULL;
+	mailimap *imap = imap_session_etpan(drv->s);
+	int rr = changedsince
+		? mailimap_uid_fetch_changedsince(imap, set, ft, changedsince, &result)
+		: mailimap_uid_fetch(imap, set, ft, &result);
+	if (result) {
+		imap_take_fetch_list(drv, result);
+		mailimap_fetch_list_free(result);
+	}
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(ft);
+	return imap_check(drv, rr, _("fetching flags from"), err);
+}
+
+/* Compares every known message with the server: flags, expunges, and
+ * messages below uidnext that the store lacks (fetched). */
+static int full_diff(struct imap_driver *drv, const struct store_folder *f, uint32_t uidnext,
+		     struct err *err)
+{
+	if (uidnext <= 1)
+		return 0;
+	imap_flagrecs_release(&drv->flagrecs);
+	if (fetch_flags(drv, uidnext - 1, 0, err) < 0)
+		return -1;
+	imap_flagrecs srv = drv->flagrecs;
+	drv->flagrecs = (imap_flagrecs)ARRAY_INIT;
+	if (srv.n > 1)
+		qsort(srv.v, srv.n, sizeof *srv.v, cmp_flagrec);
+	local_list loc = ARRAY_INIT;
+	struct scan_ctx sc = { uidnext, &loc };
+	int r = store_msg_scan(drv->d->store, f->id, 0, collect_local, &sc, err);
+	imap_flagrecs changed = ARRAY_INIT;
+	uid_list gone = ARRAY_INIT, missing = ARRAY_INIT;
+	size_t i = 0, j = 0;
+	while (r == 0 && (i < srv.n || j < loc.n)) {
+		if (i < srv.n && i + 1 < srv.n && srv.v[i].uid == srv.v[i + 1].uid) {
+			i++;    /* a duplicate (an unsolicited update): the later counts */
+			continue;
+		}
+		if (j == loc.n || (i < srv.n && srv.v[i].uid < loc.v[j].uid)) {
+			if (srv.v[i].uid < uidnext)
+				ARRAY_PUSH(&missing, srv.v[i].uid);
+			i++;
+		} else if (i == srv.n || loc.v[j].uid < srv.v[i].uid) {
+			ARRAY_PUSH(&gone, loc.v[j].uid);
+			j++;
+		} else {
+			char *k = keyword_key(srv.v[i].keywords, srv.v[i].n_keywords);
+			bool same = srv.v[i].flags == loc.v[j].flags &&
+				    !strcmp(k ? k : "", loc.v[j].keywords ? loc.v[j].keywords : "");
+			free(k);
+			if (!same) {
+				ARRAY_PUSH(&changed, srv.v[i]);
+				srv.v[i] = (struct imap_flagrec){ 0 };
+			}
+			i++;
+			j++;
+		}
+	}
+	if (r == 0)
+		r = imap_apply_flagrecs(drv, f->id, &changed, err);
+	if (r == 0)
+		r = imap_remove_uids(drv, f->id, gone.v, gone.n, err);
+	if (r == 0)
+		r = imap_fetch_summaries(drv, f->id, missing.v, missing.n, NULL, err);
+	imap_flagrecs_release(&changed);
+	imap_flagrecs_release(&srv);
+	local_release(&loc);
+	ARRAY_RELEASE(&gone);
+	ARRAY_RELEASE(&missing);
+	return r;
+}
+
+/* ---- step 3 ---- */
+
+/* a minus b, both sorted. */
+static void uid_minus(const uid_list *a, const uid_list *b, uid_list *out)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		while (j < b->n && b->v[j] < a->v[i])
+			j++;
+		if (j == b->n || b->v[j] != a->v[i])
+			ARRAY_PUSH(out, a->v[i]);
+	}
+}
+
+/* Makes the store hold exactly the server's messages with from <= UID (<
+ * below when not 0); server is the server's UIDs there, sorted. */
+static int settle_range(struct imap_driver *drv, uint32_t folder, uint32_t from, uint32_t below,
+			uid_list *server, size_t *n_unseen_r, struct err *err)
+{
+	uid_list local = ARRAY_INIT, stale = ARRAY_INIT, todo = ARRAY_INIT;
+	int r = local_uids(drv, folder, from, below, &local, err);
+	if (r == 0) {
+		uid_minus(&local, server, &stale);
+		uid_minus(server, &local, &todo);
+		r = imap_remove_uids(drv, folder, stale.v, stale.n, err);
+	}
+	if (r == 0)
+		r = imap_fetch_summaries(drv, folder, todo.v, todo.n, n_unseen_r, err);
+	ARRAY_RELEASE(&local);
+	ARRAY_RELEASE(&stale);
+	ARRAY_RELEASE(&todo);
+	return r;
+}
+
+/* ---- the whole ---- */
+
+static int reset_folder(struct imap_driver *drv, struct store_folder *f, struct err *err)
+{
+	imap_notice(drv, _("%s was recreated on the server (its UIDVALIDITY changed): "
+			   "fetching it again"), f->name);
+	if (store_folder_clear(drv->d->store, f->id, err) < 0)
+		return -1;
+	const struct sync_observer *o = drv->d->obs;
+	if (o && o->folder_reset)
+		o->folder_reset(o->aux, f->id);
+	return store_folder_get_id(drv->d->store, f->id, f, err) > 0 ? 0 : -1;
+}
+
+static int journal_pending(struct imap_driver *drv, bool *pending, struct err *err)
+{
+	store_ops ops = ARRAY_INIT;
+	int r = store_journal_list(drv->d->store, &ops, err);
+	*pending = ops.n > 0;
+	store_ops_release(&ops);
+	return r;
+}
+
+/* Steps 2 to 4; *full_r says whether step 2 diffed everything. */
+static int sync_messages(struct imap_driver *drv, struct store_folder *f, unsigned flags,
+			 bool *full_r, uint32_t *uidnext_r, size_t *n_new_unseen, struct err *err)
+{
+	const struct imap_selected *sel = &drv->sel;
+	bool known = f->uidvalidity != 0;
+	uint32_t from = f->uidnext ? f->uidnext : 1;
+	int r = 0;
+	*full_r = false;
+	if (known && sel->qresync) {
+		r = imap_apply_flagrecs(drv, f->id, &drv->flagrecs, err);
+		if (r == 0)
+			r = imap_remove_uids(drv, f->id, sel->vanished.v, sel->vanished.n, err);
+	} else if (known && drv->condstore && f->highestmodseq && sel->modseq) {
+		if (sel->modseq != f->highestmodseq && from > 1)
+			r = fetch_flags(drv, from - 1, f->highestmodseq, err);
+		if (r == 0)
+			r = imap_apply_flagrecs(drv, f->id, &drv->flagrecs, err);
+	} else if (known) {
+		r = full_diff(drv, f, from, err);
+		*full_r = true;
+	}
+	if (r == 0 && known && (flags & SYNC_FULL) && !*full_r) {
+		r = full_diff(drv, f, from, err);
+		*full_r = true;
+	}
+
+	uid_list server_new = ARRAY_INIT;
+	bool may_have_new = !known || !sel->uidnext || sel->uidnext > from;
+	if (r == 0 && sel->exists && may_have_new)
+		r = imap_search_uids(drv, from, 0, &server_new, err);
+	if (server_new.n > 1)
+		qsort(server_new.v, server_new.n, sizeof *server_new.v, cmp_u32);
+	if (r == 0)
+		r = settle_range(drv, f->id, from, 0, &server_new, n_new_unseen, err);
+	uint32_t uidnext = from;
+	if (server_new.n && server_new.v[server_new.n - 1] >= uidnext)
+		uidnext = server_new.v[server_new.n - 1] + 1;
+	if (sel->uidnext > uidnext)
+		uidnext = sel->uidnext;
+	*uidnext_r = uidnext;
+
+	if (r == 0 && known && !*full_r && from > 1) {
+		struct store_folder now = { 0 };
+		r = store_folder_get_id(drv->d->store, f->id, &now, err) > 0 ? 0 : -1;
+		uint32_t exists = imap_session_etpan(drv->s)->imap_selection_info->sel_exists;
+		int64_t server_old = (int64_t)exists - (int64_t)server_new.n;
+		int64_t local_old = (int64_t)now.n_messages - (int64_t)server_new.n;
+		store_folder_release(&now);
+		if (r == 0 && server_old != local_old) {
+			uid_list server_old_uids = ARRAY_INIT;
+			r = imap_search_uids(drv, 1, from - 1, &server_old_uids, err);
+			if (server_old_uids.n > 1)
+				qsort(server_old_uids.v, server_old_uids.n,
+				      sizeof *server_old_uids.v, cmp_u32);
+			if (r == 0)
+				r = settle_range(drv, f->id, 1, from, &server_old_uids, NULL, err);
+			ARRAY_RELEASE(&server_old_uids);
+		}
+	}
+	/* Flag changes that came unasked meanwhile. */
+	if (r == 0)
+		r = imap_apply_flagrecs(drv, f->id, &drv->flagrecs, err);
+	ARRAY_RELEASE(&server_new);
+	return r;
+}
+
+int imap_sync_folder(struct driver *d, uint32_t folder, unsigned flags, struct err *err)
+{
+	struct imap_driver *drv = imap_drv(d);
+	if (imap_need_session(drv, err) < 0)
+		return -1;
+	bool pending = false;
+	if (!drv->replaying && (journal_pending(drv, &pending, err) < 0 ||
+				(pending && imap_replay_journal(d, err) < 0)))
+		return -1;
+	struct store_folder f = { 0 };
+	int r = imap_folder_load(drv, folder, &f, err);
+	if (r < 0 || (f.attrs & FOLDER_NOSELECT)) {
+		store_folder_release(&f);
+		return r < 0 ? -1 : 0;
+	}
+	uint32_t n_before = f.n_messages, unseen_before = f.n_unseen;
+	r = imap_select(drv, &f, true, err);
+	bool known = f.uidvalidity != 0;
+	if (r == 0 && known && f.uidvalidity != drv->sel.uidvalidity) {
+		r = reset_folder(drv, &f, err);
+		known = false;
+	}
+	bool full = false;
+	uint32_t uidnext = 0;
+	size_t n_new_unseen = 0;
+	if (r == 0)
+		r = sync_messages(drv, &f, flags, &full, &uidnext, &n_new_unseen, err);
+	struct store_folder now = { 0 };
+	if (r == 0)
+		r = store_folder_get_id(d->store, folder, &now, err) > 0 ? 0 : -1;
+	if (r == 0) {
+		now.uidvalidity = drv->sel.uidvalidity;
+		now.uidnext = uidnext;
+		now.highestmodseq = drv->condstore ? drv->sel.modseq : 0;
+		if (full || !known)
+			now.last_full_check = (int64_t)time(NULL);
+		r = store_folder_update(d->store, &now, err);
+	}
+	const struct sync_observer *o = d->obs;
+	if (r == 0 && o && o->folders_changed &&
+	    (now.n_messages != n_before || now.n_unseen != unseen_before))
+		o->folders_changed(o->aux);
+	if (r == 0 && known && n_new_unseen && o && o->new_mail)
+		o->new_mail(o->aux, folder, n_new_unseen);
+	if (r == 0 && (flags & SYNC_BODIES))
+		r = imap_prefetch_bodies(drv, folder, err);
+	store_folder_release(&now);
+	store_folder_release(&f);
+	return r;
+}

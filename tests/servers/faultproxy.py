@@ -1,0 +1,327 @@
+#!/usr/bin/python3
+"""A TCP proxy that breaks connections on purpose, between postie and a server.
+
+    from faultproxy import FaultProxy
+    p = FaultProxy(r.host, r.ports["pop3s"])      # listens on 127.0.0.1:p.port
+    t.cleanup(p.stop)
+    p.cut_after(5000)                # drop each new connection after 5000 bytes
+                                     # from the server ("down"; "up": from the client)
+    p.stall(3.0, after=200)          # hold the data for 3 s once 200 bytes went down
+    p.rate(50000)                    # at most 50 kB/s each way
+    p.random_cuts(seed=7, low=100, high=400000)   # each connection cut at a random
+                                     # downstream offset drawn from a seeded RNG
+    p.clear()                        # forward faithfully again
+    p.stats()                        # {"connections", "cuts", "up", "down"}
+
+Rules are read when a connection is accepted: changing them affects the
+connections that come after. A cut closes both sides at once (with rst=True
+as a TCP reset, else as an orderly close); the bytes before the cut point are
+delivered, none after. The proxy only moves bytes, so TLS passes through it
+untouched (the certificate is still the server's).
+
+Other processes can drive it through a control socket (a Unix socket taking
+one JSON object a line, answering {"ok": true, ...}):
+
+    faultproxy.py --target HOST:PORT [--port N] --control PATH
+    {"cmd": "cut_after", "bytes": 5000, "direction": "down"}
+    {"cmd": "stall", "seconds": 3, "after": 200, "direction": "down"}
+    {"cmd": "rate", "bytes_per_second": 50000}
+    {"cmd": "random_cuts", "seed": 7, "low": 100, "high": 400000}
+    {"cmd": "clear"}   {"cmd": "stats"}   {"cmd": "stop"}
+FaultProxyClient(PATH) has the same methods as FaultProxy.
+"""
+
+import argparse
+import json
+import os
+import random
+import select
+import socket
+import struct
+import sys
+import threading
+import time
+
+_CHUNK = 16384
+
+
+class _Plan:
+    """The faults of one connection, fixed when it is accepted."""
+
+    def __init__(self, rules, rng):
+        self.cut = dict(rules.get("cut") or {})          # direction -> byte offset
+        rc = rules.get("random_cuts")
+        if rc:
+            self.cut["down"] = rng.randint(rc["low"], rc["high"])
+        self.stall = rules.get("stall")                   # (seconds, after, direction)
+        self.rate = rules.get("rate")                     # bytes per second, each way
+        self.rst = rules.get("rst", False)
+
+
+class _Link:
+    """One proxied connection: two pumps, one for each direction."""
+
+    def __init__(self, proxy, client, server, plan):
+        self.proxy = proxy
+        self.client = client
+        self.server = server
+        self.plan = plan
+        self.count = {"up": 0, "down": 0}
+        self.stalled = False
+        self.closed = False
+        self.lock = threading.Lock()
+
+    def start(self):
+        for direction, src, dst in (("up", self.client, self.server),
+                                    ("down", self.server, self.client)):
+            threading.Thread(target=self._pump, args=(direction, src, dst),
+                             daemon=True).start()
+
+    def close(self, cut=False):
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+        for s in (self.client, self.server):
+            try:
+                if cut and self.plan.rst:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                else:
+                    s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            try:
+                s.close()
+            except OSError:
+                pass
+        if cut:
+            self.proxy._count("cuts", 1)
+
+    def _limit(self, direction, n):
+        """How many of the next n bytes may pass before a rule applies."""
+        cut = self.plan.cut.get(direction)
+        if cut is not None:
+            n = min(n, max(0, cut - self.count[direction]))
+        st = self.plan.stall
+        if st and not self.stalled and st[2] == direction and self.count[direction] < st[1]:
+            n = min(n, st[1] - self.count[direction])
+        return n
+
+    def _pump(self, direction, src, dst):
+        try:
+            while not self.closed:
+                if self.plan.cut.get(direction) is not None and \
+                        self.count[direction] >= self.plan.cut[direction]:
+                    self.close(cut=True)
+                    return
+                st = self.plan.stall
+                if st and not self.stalled and st[2] == direction and \
+                        self.count[direction] >= st[1]:
+                    self.stalled = True
+                    time.sleep(st[0])
+                r, _, _ = select.select([src], [], [], 0.2)
+                if not r:
+                    continue
+                want = _CHUNK
+                if self.plan.rate:
+                    want = max(1, min(want, self.plan.rate // 20))
+                want = self._limit(direction, want) or 1
+                data = src.recv(want)
+                if not data:
+                    self.close()
+                    return
+                # recv may not return more than asked, so limits hold exactly.
+                dst.sendall(data)
+                self.count[direction] += len(data)
+                self.proxy._count(direction, len(data))
+                if self.plan.rate:
+                    time.sleep(len(data) / self.plan.rate)
+        except OSError:
+            self.close()
+
+
+class FaultProxy:
+    def __init__(self, target_host, target_port, listen_host="127.0.0.1", port=0):
+        self.target = (target_host, target_port)
+        self._rules = {}
+        self._rng = random.Random(0)
+        self._lock = threading.Lock()
+        self._stats = {"connections": 0, "cuts": 0, "up": 0, "down": 0}
+        self._links = []
+        self._sock = socket.socket()
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((listen_host, port))
+        self._sock.listen(64)
+        self.host = listen_host
+        self.port = self._sock.getsockname()[1]
+        self._stopped = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    # -- rules ---------------------------------------------------------------
+
+    def cut_after(self, nbytes, direction="down", rst=False):
+        with self._lock:
+            self._rules.setdefault("cut", {})[direction] = int(nbytes)
+            self._rules["rst"] = rst
+
+    def stall(self, seconds, after=0, direction="down"):
+        with self._lock:
+            self._rules["stall"] = (float(seconds), int(after), direction)
+
+    def rate(self, bytes_per_second):
+        with self._lock:
+            self._rules["rate"] = int(bytes_per_second) if bytes_per_second else None
+
+    def random_cuts(self, seed, low, high, rst=False):
+        with self._lock:
+            self._rng = random.Random(seed)
+            self._rules["random_cuts"] = {"low": int(low), "high": int(high)}
+            self._rules["rst"] = rst
+
+    def clear(self):
+        with self._lock:
+            self._rules = {}
+
+    def stats(self):
+        with self._lock:
+            return dict(self._stats)
+
+    def cut_all(self):
+        """Cuts every connection open now."""
+        for link in list(self._links):
+            link.close(cut=True)
+
+    def stop(self):
+        self._stopped = True
+        try:
+            self._sock.close()
+        except OSError:
+            pass
+        for link in list(self._links):
+            link.close()
+
+    # -- internals -------------------------------------------------------------
+
+    def _count(self, key, n):
+        with self._lock:
+            self._stats[key] += n
+
+    def _accept(self):
+        while not self._stopped:
+            try:
+                client, _ = self._sock.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.target, timeout=10)
+                server.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                plan = _Plan(self._rules, self._rng)
+                self._stats["connections"] += 1
+            link = _Link(self, client, server, plan)
+            self._links = [lk for lk in self._links if not lk.closed] + [link]
+            link.start()
+
+
+class FaultProxyClient:
+    """FaultProxy's methods, over the control socket of another process."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def _call(self, **req):
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(self.path)
+            s.sendall((json.dumps(req) + "\n").encode())
+            reply = b""
+            while not reply.endswith(b"\n"):
+                data = s.recv(4096)
+                if not data:
+                    break
+                reply += data
+        finally:
+            s.close()
+        out = json.loads(reply or b"{}")
+        if not out.get("ok"):
+            raise RuntimeError("faultproxy: %s" % out.get("error"))
+        return out
+
+    def cut_after(self, nbytes, direction="down", rst=False):
+        self._call(cmd="cut_after", bytes=nbytes, direction=direction, rst=rst)
+
+    def stall(self, seconds, after=0, direction="down"):
+        self._call(cmd="stall", seconds=seconds, after=after, direction=direction)
+
+    def rate(self, bytes_per_second):
+        self._call(cmd="rate", bytes_per_second=bytes_per_second)
+
+    def random_cuts(self, seed, low, high, rst=False):
+        self._call(cmd="random_cuts", seed=seed, low=low, high=high, rst=rst)
+
+    def clear(self):
+        self._call(cmd="clear")
+
+    def stats(self):
+        return self._call(cmd="stats")["stats"]
+
+    def stop(self):
+        self._call(cmd="stop")
+
+
+def _serve_control(proxy, path):
+    if os.path.exists(path):
+        os.unlink(path)
+    ctl = socket.socket(socket.AF_UNIX)
+    ctl.bind(path)
+    ctl.listen(8)
+    calls = {
+        "cut_after": lambda r: proxy.cut_after(r["bytes"], r.get("direction", "down"),
+                                               r.get("rst", False)),
+        "stall": lambda r: proxy.stall(r["seconds"], r.get("after", 0),
+                                       r.get("direction", "down")),
+        "rate": lambda r: proxy.rate(r["bytes_per_second"]),
+        "random_cuts": lambda r: proxy.random_cuts(r["seed"], r["low"], r["high"],
+                                                   r.get("rst", False)),
+        "clear": lambda r: proxy.clear(),
+        "stats": lambda r: {"stats": proxy.stats()},
+    }
+    while True:
+        conn, _ = ctl.accept()
+        with conn:
+            line = b""
+            while not line.endswith(b"\n"):
+                data = conn.recv(4096)
+                if not data:
+                    break
+                line += data
+            try:
+                req = json.loads(line)
+                if req.get("cmd") == "stop":
+                    conn.sendall(b'{"ok": true}\n')
+                    proxy.stop()
+                    return
+                out = calls[req["cmd"]](req) or {}
+                out["ok"] = True
+            except Exception as e:  # a bad request is answered, not fatal
+                out = {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
+            conn.sendall((json.dumps(out) + "\n").encode())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--target", required=True, help="HOST:PORT of the server")
+    ap.add_argument("--port", type=int, default=0, help="port to listen on (default: free)")
+    ap.add_argument("--control", required=True, help="path of the control socket")
+    args = ap.parse_args()
+    host, port = args.target.rsplit(":", 1)
+    proxy = FaultProxy(host, int(port), port=args.port)
+    print(json.dumps({"port": proxy.port, "control": args.control}), flush=True)
+    _serve_control(proxy, args.control)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+/* postie bench-open [FOLDER]: opens a folder the way the full-screen
+ * interface does (the folder's index loaded from the store, then connect and
+ * sync, new summaries going into the index as they are stored) and prints
+ * when each step was done, in milliseconds since the command started, as one
+ * JSON line, for tests/bench/imap-open:
+ *   index_ms       the stored index was in memory (index_messages of them)
+ *   first_screen_ms  the newest 50 messages (or all, if fewer) were in the index
+ *   connected_ms   logged in
+ *   synced_ms      the folder was in line with the server: the whole index ready
+ *   quit_ms        everything was released and closed again
+ *   peak_rss_kib, index_bytes, messages */
+#include "common.h"
+
+#include <sys/resource.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "conf/conf.h"
+#include "core/driver.h"
+#include "store/index.h"
+#include "store/store.h"
+#include "util/err.h"
+
+#define FIRST_SCREEN 50
+
+struct bench {
+	struct timespec start;
+	struct store_index idx;
+	struct store_acct *acct;
+	double first_screen;    /* ms, < 0 until reached */
+};
+
+static double since(const struct bench *b)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - b->start.tv_sec) * 1e3 +
+	       (double)(t.tv_nsec - b->start.tv_nsec) / 1e6;
+}
+
+static void on_added(void *aux, uint32_t folder, const struct msg_summary *v, size_t n)
+{
+	struct bench *b = aux;
+	if (folder != b->idx.folder)
+		return;
+	for (size_t i = 0; i < n; i++)
+		store_index_put(&b->idx, &v[i]);
+	if (b->first_screen < 0 && b->idx.n >= FIRST_SCREEN)
+		b->first_screen = since(b);
+}
+
+static void on_flags(void *aux, uint32_t folder, const uint32_t *uids, size_t n)
+{
+	struct bench *b = aux;
+	struct msg_summary s;
+	msg_summary_init(&s);
+	for (size_t i = 0; folder == b->idx.folder && i < n; i++)
+		if (store_msg_get(b->acct, folder, uids[i], &s, NULL) > 0)
+			store_index_put(&b->idx, &s);
+	msg_summary_release(&s);
+}
+
+static void on_removed(void *aux, uint32_t folder, const uint32_t *uids, size_t n)
+{
+	struct bench *b = aux;
+	for (size_t i = 0; folder == b->idx.folder && i < n; i++)
+		store_index_remove(&b->idx, uids[i]);
+}
+
+static void on_reset(void *aux, uint32_t folder)
+{
+	struct bench *b = aux;
+	if (folder != b->idx.folder)
+		return;
+	store_index_release(&b->idx);
+	b->idx.folder = folder;
+}
+
+static int open_folder(struct cli *cli, const struct account_conf *a, const char *name,
+		       bool offline, struct bench *b)
+{
+	struct cli_acct ca;
+	int st = cli_acct_open(cli, a, true, &ca);
+	if (st)
+		return st;
+	b->acct = ca.acct;
+	struct err err = ERR_INIT;
+	struct store_folder f = { 0 };
+	if (store_folder_ensure(ca.acct, name, &f, &err) < 0 ||
+	    store_index_load(ca.acct, f.id, &b->idx, &err) < 0) {
+		store_folder_release(&f);
+		cli_acct_close(&ca);
+		return cli_fail_clear(&err);
+	}
+	double index_ms = since(b);
+	size_t index_n = b->idx.n;
+	if (b->idx.n >= FIRST_SCREEN)
+		b->first_screen = index_ms;
+	struct sync_observer obs = {
+		.aux = b, .messages_added = on_added, .flags_changed = on_flags,
+		.messages_removed = on_removed, .folder_reset = on_reset,
+	};
+	struct net_ctx *net = offline ? NULL : cli_net(cli);
+	struct driver *d = NULL;
+	double connected_ms = 0, synced_ms = 0;
+	if (!offline && !net) {
+		st = EXIT_USAGE;
+	} else if (!offline && (driver_new(a, ca.acct, net, NULL, &obs, &d, &err) < 0 ||
+				d->ops->connect(d, &err) < 0)) {
+		st = cli_fail_clear(&err);
+	} else if (!offline) {
+		connected_ms = since(b);
+		if (d->ops->sync_folder(d, f.id, 0, &err) < 0)
+			st = cli_fail_clear(&err);
+		synced_ms = since(b);
+	}
+	if (b->first_screen < 0)
+		b->first_screen = offline ? index_ms : synced_ms;
+	size_t strings = 0;
+	size_t index_bytes = store_index_memory(&b->idx, &strings);
+	size_t messages = b->idx.n;
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	if (d)
+		d->ops->disconnect(d);
+	driver_free(&d);
+	store_index_release(&b->idx);
+	store_folder_release(&f);
+	cli_acct_close(&ca);
+	double quit_ms = since(b);
+	printf("{\"index_ms\":%.1f,\"index_messages\":%zu,\"first_screen_ms\":%.1f,"
+	       "\"connected_ms\":%.1f,\"synced_ms\":%.1f,\"quit_ms\":%.1f,\"messages\":%zu,"
+	       "\"peak_rss_kib\":%ld,\"index_bytes\":%zu}\n",
+	       index_ms, index_n, b->first_screen, connected_ms, synced_ms, quit_ms, messages,
+	       ru.ru_maxrss, index_bytes);
+	return st;
+}
+
+int cmd_bench_open(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "offline", no_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bench b = { .idx = STORE_INDEX_INIT, .first_screen = -1 };
+	clock_gettime(CLOCK_MONOTONIC, &b.start);
+	bool offline = false;
+	int opt;
+	optind = 0;
+	while ((opt = cli_getopt(cli, "bench-open", argc, argv, "", longopts)) != -1) {
+		if (opt == CLI_OPT_HELP)
+			return EXIT_OK;
+		if (opt != 'o')
+			return cli_usage_error("bench-open", _("unknown option"));
+		offline = true;
+	}
+	if (argc - optind > 1)
+		return cli_usage_error("bench-open", _("give at most one folder"));
+	const struct account_conf *a = cli_account(cli);
+	if (!a)
+		return EXIT_USAGE;
+	return open_folder(cli, a, optind < argc ? argv[optind] : "INBOX", offline, &b);
+}

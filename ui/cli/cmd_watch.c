@@ -1,0 +1,117 @@
+/* postie watch [FOLDER]: keep a folder in line with the server and say when
+ * new mail arrives, one line each on standard output, for notifications and
+ * scripts. Waits with IDLE (or polling where the server has none). */
+#include "common.h"
+
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "conf/conf.h"
+#include "core/driver.h"
+#include "store/store.h"
+#include "util/err.h"
+#include "util/strutil.h"
+
+struct watch {
+	const char *folder;
+	bool once;
+	bool got;
+	long poll_ms;
+};
+
+static void on_new_mail(void *aux, uint32_t folder, size_t n)
+{
+	(void)folder;
+	struct watch *w = aux;
+	cli_print(stdout, ngettext("%zu new message in %s\n", "%zu new messages in %s\n", n), n,
+		  w->folder);
+	w->got = true;
+}
+
+static void on_notice(void *aux, const char *text)
+{
+	(void)aux;
+	cli_print(stderr, "postie: %s\n", text);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int watch(struct cli *cli, const struct account_conf *a, struct watch *w, long timeout)
+{
+	struct net_ctx *net = cli_net(cli);
+	if (!net)
+		return EXIT_USAGE;
+	struct cli_ops o;
+	int st = cli_ops_open(cli, w->folder, &o);
+	if (st)
+		return st;
+	struct sync_observer obs = { .aux = w, .new_mail = on_new_mail, .notice = on_notice };
+	struct driver *d = NULL;
+	struct err err = ERR_INIT;
+	int64_t end = timeout ? now_ms() + timeout * 1000 : INT64_MAX;
+	if (driver_new(a, o.ca.acct, net, NULL, &obs, &d, &err) < 0 ||
+	    d->ops->connect(d, &err) < 0 || d->ops->sync_folder(d, o.f.id, 0, &err) < 0) {
+		st = cli_fail_clear(&err);
+	} else {
+		cli_print(stderr, _("postie: watching %s\n"), w->folder);
+		while (!(w->once && w->got)) {
+			int64_t left = end - now_ms();
+			if (left <= 0)
+				break;
+			int ms = left > w->poll_ms ? (int)w->poll_ms : (int)left;
+			if (d->ops->wait_changes(d, o.f.id, -1, ms, &err) < 0) {
+				st = cli_fail_clear(&err);
+				break;
+			}
+		}
+	}
+	if (d)
+		d->ops->disconnect(d);
+	driver_free(&d);
+	cli_ops_close(&o);
+	return st;
+}
+
+int cmd_watch(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "once", no_argument, NULL, '1' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct watch w = { .poll_ms = 60000 };
+	long timeout = 0, v;
+	int opt;
+	optind = 0;
+	while ((opt = cli_getopt(cli, "watch", argc, argv, "", longopts)) != -1) {
+		switch (opt) {
+		case CLI_OPT_HELP: return EXIT_OK;
+		case '1': w.once = true; break;
+		case 't':
+		case 'i':
+			if (str_to_long(optarg, 1, 1000000, &v) < 0)
+				return cli_usage_error("watch", _("'%s' is not a number of seconds"),
+						       optarg);
+			if (opt == 't')
+				timeout = v;
+			else
+				w.poll_ms = v * 1000;
+			break;
+		default:
+			return cli_usage_error("watch", _("unknown option"));
+		}
+	}
+	if (argc - optind > 1)
+		return cli_usage_error("watch", _("give at most one folder"));
+	w.folder = optind < argc ? argv[optind] : "INBOX";
+	const struct account_conf *a = cli_account(cli);
+	return a ? watch(cli, a, &w, timeout) : EXIT_USAGE;
+}
