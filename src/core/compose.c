@@ -142,12 +142,16 @@ char *compose_sent_folder(const struct compose_ctx *ctx)
 {
 	if (!ctx->conf->save_sent)
 		return NULL;
+	if (ctx->conf->sent_folder)
+		return xstrdup(ctx->conf->sent_folder);
 	char *name = folder_with_role(ctx->store, ROLE_SENT);
 	return name ? name : xstrdup("Sent");
 }
 
 char *compose_drafts_folder(const struct compose_ctx *ctx)
 {
+	if (ctx->conf->drafts_folder)
+		return xstrdup(ctx->conf->drafts_folder);
 	char *name = folder_with_role(ctx->store, ROLE_DRAFTS);
 	return name ? name : xstrdup("Drafts");
 }

@@ -437,7 +437,6 @@ static int recover(const struct outbox_ctx *ctx, store_outbox_entries *list,
 		} else if (e->state == OUTBOX_SENT) {
 			if (finish_sent(ctx, e, res, err) < 0)
 				return -1;
-			e->state = OUTBOX_HELD;         /* gone or waiting: not due here */
 		}
 	}
 	return 0;

@@ -139,6 +139,10 @@ static bool addr_ok(struct parse *p, const char *addr, const char *written)
 				     "(the server would need SMTPUTF8)"), written);
 			return false;
 		}
+	if (strlen(addr) > 254) {
+		problem(p, _("'%.40s...': the address is longer than 254 characters"), written);
+		return false;
+	}
 	const char *at = strrchr(addr, '@');
 	if (!at) {
 		problem(p, _("'%s' is not an address: it has no @domain"), written);

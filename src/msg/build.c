@@ -29,6 +29,20 @@ static const char *last_component(const char *path)
 	return slash && slash[1] ? slash + 1 : path;
 }
 
+/* A type an attachment can have: "token/token" (a multipart is no single
+ * part: its content would be read as parts). */
+static bool type_ok(const char *t)
+{
+	const char *slash = strchr(t, '/');
+	if (!slash || slash == t || !slash[1] || str_startswith(t, "multipart/"))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+		if (*p <= ' ' || *p >= 0x7F || strchr("()<>@,;:\\\"[]?=", *p) ||
+		    (*p == '/' && p != (const unsigned char *)slash))
+			return false;
+	return true;
+}
+
 static int ready_part(const struct msg_compose_part *p, struct ready *r, struct err *err)
 {
 	memset(r, 0, sizeof *r);
@@ -49,6 +63,10 @@ static int ready_part(const struct msg_compose_part *p, struct ready *r, struct 
 	r->type = p->type && *p->type ? xstrdup(p->type) : msg_guess_type(r->data, r->len);
 	for (char *t = r->type; *t; t++)
 		*t = msg_lower(*t);
+	if (!type_ok(r->type)) {
+		free(r->type);
+		r->type = xstrdup("application/octet-stream");
+	}
 	return 0;
 }
 

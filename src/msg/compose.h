@@ -43,9 +43,13 @@ struct err;
 void msg_header_write_text(struct buf *out, const char *name, const char *value);
 /* Appends "Name: addresses\r\n": display names as atoms, a quoted string or
  * encoded words as needed, groups as "Group: a, b;". Entries with an empty
- * addr outside a group are skipped. */
+ * addr outside a group are skipped; an addr that is not printable ASCII (a
+ * broken message's) is kept for people as the encoded name of an empty
+ * group, so the field stays 7-bit. */
 void msg_header_write_addrs(struct buf *out, const char *name, const struct msg_addr_list *l);
-/* Appends "Name: <id1> <id2>\r\n" (ids without brackets). Nothing if n == 0. */
+/* Appends "Name: <id1> <id2>\r\n" (ids without brackets); ids that are not
+ * printable ASCII without blanks and brackets are left out, and the field
+ * with them when none is left. */
 void msg_header_write_ids(struct buf *out, const char *name, const char *const *ids, size_t n);
 
 /* A Content-Type or Content-Disposition value with parameters. */
@@ -55,7 +59,8 @@ struct msg_hparam {
 };
 /* Appends "Name: value; p1=v1; ...\r\n": values as tokens, quoted strings,
  * RFC 2231 continuations (name*0=, name*1=) when long, and the extended
- * form (name*=UTF-8''%E2%82%AC, name*0*=...) when not plain ASCII. */
+ * form (name*=UTF-8''%E2%82%AC, name*0*=...) when not plain ASCII. A
+ * parameter whose name is no MIME token is left out. */
 void msg_header_write_params(struct buf *out, const char *name, const char *value,
 			     const struct msg_hparam *params, size_t n);
 
@@ -167,7 +172,8 @@ int msg_compose_build(struct msg_compose *c, const struct msg_build_opts *o, str
 void msg_compose_to_text(const struct msg_compose *c, bool with_headers, struct buf *out);
 /* Reads the edited text back into c: the body, and with headers the header
  * lines up to the first blank line (continuation lines allowed; names in any
- * case). Headers that were deleted are cleared; "Attach:" lines replace the
+ * case). Headers that were deleted are cleared (but From, which stays
+ * unless a From line is given); "Attach:" lines replace the
  * file attachments (attachments held in memory, as from a resumed draft or a
  * forward, stay); other names become extra headers. Text that is not valid
  * UTF-8 is read as Windows-1252. ERR_INPUT names the line of a malformed

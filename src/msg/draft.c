@@ -121,7 +121,9 @@ static char *expand_home(const char *path)
 /* Applies the header lines to n (a copy of the message being edited). */
 static int apply(struct msg_compose *n, const hlines *h, struct err *err)
 {
-	static const char *const cleared[] = { "from", "to", "cc", "bcc", "reply-to", "subject" };
+	/* A deleted line clears its field; but a message always has a sender,
+	 * so From stays what it was unless a From line says otherwise. */
+	static const char *const cleared[] = { "to", "cc", "bcc", "reply-to", "subject" };
 	for (size_t i = 0; i < ARRAY_SIZE(cleared); i++)
 		FREE(field_of(n, cleared[i]));
 	msg_str_list_release(&n->headers);

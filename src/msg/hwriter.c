@@ -199,6 +199,26 @@ static void write_mailbox(struct msg_hwriter *w, const struct msg_addr *a)
 	}
 }
 
+/* An address that can be written as it is: printable ASCII without blanks. */
+static bool addr_7bit(const char *addr)
+{
+	for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
+		if (*p <= ' ' || *p >= 0x7F)
+			return false;
+	return true;
+}
+
+/* What stood where an address belongs but cannot be written as one (8-bit
+ * text from a broken message): kept for people as the name of an empty
+ * group, which has no address for anyone to send to. */
+static void write_unaddressable(struct msg_hwriter *w, const struct msg_addr *a)
+{
+	char *text = a->name && *a->name ? xasprintf("%s <%s>", a->name, a->addr) : xstrdup(a->addr);
+	msg_hw_phrase(w, " ", text);
+	msg_hw_adds(w, "", ":;");
+	free(text);
+}
+
 void msg_header_write_addrs(struct buf *out, const char *name, const struct msg_addr_list *l)
 {
 	struct msg_hwriter w;
@@ -222,7 +242,14 @@ void msg_header_write_addrs(struct buf *out, const char *name, const struct msg_
 			group = a->group;
 			comma = false;
 		}
-		if (*a->addr) {
+		if (*a->addr && !addr_7bit(a->addr)) {
+			if (group)
+				continue;
+			if (comma)
+				msg_hw_adds(&w, "", ",");
+			write_unaddressable(&w, a);
+			comma = true;
+		} else if (*a->addr) {
 			if (comma)
 				msg_hw_adds(&w, "", ",");
 			write_mailbox(&w, a);
@@ -234,13 +261,31 @@ void msg_header_write_addrs(struct buf *out, const char *name, const struct msg_
 	msg_hw_end(&w);
 }
 
+/* An id that can stand between <> as it is: printable ASCII, no blank,
+ * no bracket (anything else could break the header open), short enough
+ * for a header line. */
+static bool id_ok(const char *id)
+{
+	if (!*id || strlen(id) > 900)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		if (*p <= ' ' || *p >= 0x7F || *p == '<' || *p == '>')
+			return false;
+	return true;
+}
+
 void msg_header_write_ids(struct buf *out, const char *name, const char *const *ids, size_t n)
 {
-	if (n == 0)
+	size_t good = 0;
+	for (size_t i = 0; i < n; i++)
+		good += id_ok(ids[i]);
+	if (good == 0)
 		return;
 	struct msg_hwriter w;
 	msg_hw_begin(&w, out, name);
 	for (size_t i = 0; i < n; i++) {
+		if (!id_ok(ids[i]))
+			continue;
 		char *t = xasprintf("<%s>", ids[i]);
 		msg_hw_adds(&w, " ", t);
 		free(t);

@@ -133,6 +133,8 @@ static void write_extended(struct msg_hwriter *w, const char *name, const char *
 
 void msg_hw_param(struct msg_hwriter *w, const char *name, const char *value)
 {
+	if (!is_token(name) || strlen(name) > 60)
+		return;         /* no parameter by that name can be written */
 	msg_hw_adds(w, "", ";");
 	struct buf t = BUF_INIT;
 	size_t fixed = strlen(name) + 4;

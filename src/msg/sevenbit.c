@@ -32,10 +32,13 @@ static void crlf_copy(struct buf *out, const char *s, size_t n)
 	}
 }
 
-static bool has_8bit(const char *s, size_t n)
+/* Whether a header field must be rewritten: 8-bit bytes, NUL, or a CR
+ * that does not end a line (copied, it would end one somewhere). */
+static bool field_dirty(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80 || s[i] == 0)
+		if ((unsigned char)s[i] >= 0x80 || s[i] == 0 ||
+		    (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n')))
 			return true;
 	return false;
 }
@@ -53,6 +56,18 @@ static const char *const address_fields[] = {
 	"resent-to", "resent-cc", "resent-bcc", "mail-followup-to", "mail-reply-to",
 	"disposition-notification-to", "return-receipt-to", NULL,
 };
+
+/* A Content-Type or -Disposition value as it may be written: printable
+ * ASCII without blanks, else the fallback. */
+static const char *plain_value(const char *v, const char *fallback)
+{
+	if (!v || !*v)
+		return fallback;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p <= ' ' || *p >= 0x7F || *p == ';')
+			return fallback;
+	return v;
+}
 
 /* One field with 8-bit text, rewritten as 7-bit. */
 static void encode_field(struct buf *out, const struct msg_hfield *f)
@@ -76,8 +91,9 @@ static void encode_field(struct buf *out, const struct msg_hfield *f)
 		for (size_t i = 0; b && i < p.n; i++)
 			if (strcmp(hp[i].name, "boundary") == 0)
 				hp[i].value = b;        /* exactly as written, never decoded */
-		msg_header_write_params(out, name, *value ? value : "application/octet-stream", hp,
-					p.n);
+		msg_header_write_params(out, name, plain_value(value, msg_name_is(f, "content-type")
+							       ? "application/octet-stream"
+							       : "attachment"), hp, p.n);
 		free(b);
 		free(hp);
 		free(value);
@@ -97,6 +113,7 @@ struct head_edit {
 	const char *cte;
 	const char *charset;
 	bool top;
+	const char *type;       /* replaces the Content-Type when not NULL */
 };
 
 static void write_content_type(struct buf *out, const struct msg_hfield *f, const char *charset)
@@ -109,7 +126,7 @@ static void write_content_type(struct buf *out, const struct msg_hfield *f, cons
 	for (size_t i = 0; i < p.n; i++)
 		hp[n++] = (struct msg_hparam){ p.v[i].name, p.v[i].value };
 	hp[n++] = (struct msg_hparam){ "charset", charset };
-	msg_header_write_params(out, "Content-Type", value, hp, n);
+	msg_header_write_params(out, "Content-Type", plain_value(value, "text/plain"), hp, n);
 	free(hp);
 	free(value);
 	msg_params_release(&p);
@@ -128,13 +145,19 @@ static void write_head(struct conv *c, const struct msg_hfields *h, const struct
 			cte_done = true;
 			continue;
 		}
+		if (e->type && msg_name_is(f, "content-type")) {
+			if (!type_done)
+				buf_addf(c->out, "Content-Type: %s\r\n", e->type);
+			type_done = true;
+			continue;
+		}
 		if (e->charset && msg_name_is(f, "content-type") && !type_done) {
 			write_content_type(c->out, f, e->charset);
 			type_done = true;
 			continue;
 		}
 		size_t n = msg_field_len(f);
-		if (has_8bit(f->name, n)) {
+		if (field_dirty(f->name, n)) {
 			encode_field(c->out, f);
 			c->changed = true;
 		} else {
@@ -142,7 +165,9 @@ static void write_head(struct conv *c, const struct msg_hfields *h, const struct
 			buf_adds(c->out, "\r\n");
 		}
 	}
-	if (e->charset && !type_done)
+	if (e->type && !type_done)
+		buf_addf(c->out, "Content-Type: %s\r\n", e->type);
+	else if (e->charset && !type_done)
 		buf_addf(c->out, "Content-Type: text/plain; charset=%s\r\n", e->charset);
 	if (e->cte && !cte_done)
 		buf_addf(c->out, "Content-Transfer-Encoding: %s\r\n", e->cte);
@@ -194,7 +219,7 @@ static void convert(struct conv *c, const char *s, size_t n, unsigned depth, boo
 static void leaf(struct conv *c, const struct entity *e)
 {
 	bool clean = msg_is_7bit(e->body, e->body_len, MAX_LINE);
-	struct head_edit ed = { NULL, NULL, e->top };
+	struct head_edit ed = { NULL, NULL, e->top, NULL };
 	if (clean) {
 		if (e->enc == MSG_ENC_8BIT || e->enc == MSG_ENC_BINARY)
 			ed.cte = "7bit";
@@ -207,6 +232,11 @@ static void leaf(struct conv *c, const struct entity *e)
 	msg_transfer_decode(e->enc, e->body, e->body_len, &data);
 	bool text = str_startswith(e->type, "text/");
 	ed.cte = text ? "quoted-printable" : "base64";
+	/* A multipart or message that cannot be taken apart (no usable
+	 * boundary, nested too deep, encoded) may not be encoded whole under
+	 * its own type: readers would look for its parts. */
+	if (str_startswith(e->type, "multipart/") || str_startswith(e->type, "message/"))
+		ed.type = "application/octet-stream";
 	if (text && !msg_params_get(&e->params, "charset") && utf8_valid(data.data, data.len))
 		ed.charset = "utf-8";
 	write_head(c, &e->h, &ed);
@@ -252,7 +282,7 @@ static size_t content_end(const char *s, size_t start, size_t d)
 
 static void multipart(struct conv *c, const struct entity *e, const char *b, unsigned depth)
 {
-	struct head_edit ed = { e->enc == MSG_ENC_7BIT ? NULL : "7bit", NULL, e->top };
+	struct head_edit ed = { e->enc == MSG_ENC_7BIT ? NULL : "7bit", NULL, e->top, NULL };
 	write_head(c, &e->h, &ed);
 	const char *s = e->body;
 	size_t n = e->body_len, bl = strlen(b);
@@ -278,6 +308,18 @@ static void multipart(struct conv *c, const struct entity *e, const char *b, uns
 	}
 }
 
+/* RFC 2046: 1 to 70 printable ASCII characters, not ending in a blank. */
+static bool boundary_ok(const char *b)
+{
+	size_t n = strlen(b);
+	if (n == 0 || n > 70 || b[n - 1] == ' ')
+		return false;
+	for (const unsigned char *p = (const unsigned char *)b; *p; p++)
+		if (*p < ' ' || *p >= 0x7F)
+			return false;
+	return true;
+}
+
 static void convert(struct conv *c, const char *s, size_t n, unsigned depth, bool top,
 		    const char *dflt)
 {
@@ -288,10 +330,10 @@ static void convert(struct conv *c, const char *s, size_t n, unsigned depth, boo
 	if (ct && str_startswith(e.type, "multipart/"))
 		b = msg_param_raw(ct->value, ct->value_len, "boundary");
 	bool nests = depth < MAX_NEST && e.enc != MSG_ENC_QP && e.enc != MSG_ENC_BASE64;
-	if (b && *b && nests) {
+	if (b && boundary_ok(b) && nests) {
 		multipart(c, &e, b, depth);
 	} else if (nests && strcmp(e.type, "message/rfc822") == 0) {
-		struct head_edit ed = { e.enc == MSG_ENC_7BIT ? NULL : "7bit", NULL, top };
+		struct head_edit ed = { e.enc == MSG_ENC_7BIT ? NULL : "7bit", NULL, top, NULL };
 		write_head(c, &e.h, &ed);
 		convert(c, e.body, e.body_len, depth + 1, false, "text/plain");
 	} else {

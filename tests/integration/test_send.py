@@ -102,6 +102,40 @@ for acct, port in (("sub", "587 STARTTLS"), ("subs", "465 implicit TLS")):
     out = p.run("outbox", "-a", acct)
     t.contains(out.stdout, "The outbox is empty", "%s: nothing left in the outbox" % port)
 
+# -- the copy to Sent of an IMAP account: journalled, then carried by a sync ----
+
+res = p.run("sync", "-a", "sub")
+t.eq(res.returncode, 0, "IMAP: postie sync replays the journal")
+p.run("sync", "-a", "subs")
+sent = [m for m in fetch_all("alice", "Sent") if m["subject"] and "Grüße über" in m["subject"]]
+t.eq(len(sent), 2, "IMAP: both messages have their copy in Sent on the server")
+t.ok(all(m["bcc"] is None for m in sent), "IMAP: the copy is the message as sent")
+res = p.run("sync", "-a", "sub")
+sent2 = [m for m in fetch_all("alice", "Sent") if m["subject"] and "Grüße über" in m["subject"]]
+t.eq(len(sent2), 2, "IMAP: a second sync copies nothing again")
+
+draft = ("To: Bob <bob@example.test>\nBcc: carol@example.test\nSubject: IMAP draft ü\n"
+         "Attach: %s\n\nto be continued\n" % bin_path)
+res = p.run("compose", "-a", "sub", "-H", "-", "--postpone", input=draft)
+t.eq(res.returncode, 0, "IMAP draft: postponed")
+p.run("sync", "-a", "sub")
+c = r.imap("alice")
+c.select("Drafts", readonly=True)
+typ, data = c.uid("SEARCH", None, "ALL")
+uids = data[0].split()
+t.eq(len(uids), 1, "IMAP draft: in Drafts on the server after a sync")
+if uids:
+    typ, d = c.uid("FETCH", uids[0], "(FLAGS BODY.PEEK[])")
+    t.contains(d[0][0], b"\\Draft", "IMAP draft: flagged \\Draft")
+    path = os.path.join(t.tmpdir, "draft.eml")
+    with open(path, "wb") as f:
+        f.write(d[0][1])
+    res = p.run("compose", "-a", "sub", "--resume", path, "--print-draft")
+    t.contains(res.stdout, "Bcc: carol@example.test\n", "IMAP draft: resumed with Bcc")
+    t.contains(res.stdout, "Subject: IMAP draft ü\n", "IMAP draft: subject")
+    t.contains(res.stdout, "\n\nto be continued\n", "IMAP draft: body")
+c.logout()
+
 # -- postie send, like sendmail ------------------------------------------------
 
 raw = ("Subject: sendmail st\xfcl\nTo: Bob <bob@example.test>\nBcc: carol@example.test\n"
@@ -133,6 +167,23 @@ t.eq(len(find("bob", "queued only")), 0, "send --queue-only: nothing went out")
 res = p.run("outbox", "flush", "-a", "sub")
 t.eq(res.returncode, 0, "outbox flush sends it")
 t.eq(len(find("bob", "queued only")), 1, "outbox flush: arrived once")
+
+# -- the editor: headers at the top, read back ------------------------------------
+
+editor = os.path.join(t.tmpdir, "editor.sh")
+with open(editor, "w") as f:
+    f.write("#!/bin/sh\nsed -i -e 's/^Subject: .*/Subject: edited in the editor/' "
+            "-e 's/^To: .*/To: Bob <bob@example.test>/' -e '$a written in the editor' \"$1\"\n")
+os.chmod(editor, 0o755)
+res = p.run("compose", "-a", "sub", "--edit", "-s", "before editing", "nobody@example.test",
+            env={"EDITOR": editor, "VISUAL": ""})
+t.eq(res.returncode, 0, "editor: compose --edit sends")
+got = find("bob", "edited in the editor")
+t.eq(len(got), 1, "editor: the edited headers were used")
+if got:
+    t.contains(got[0].get_body().get_content(), "written in the editor", "editor: the edited text")
+t.eq(len([m for m in r.sink_messages() if b"nobody@example.test" in m[2]]), 0,
+     "editor: the address removed in the editor got nothing")
 
 # -- while another postie has the store: the spool ------------------------------
 

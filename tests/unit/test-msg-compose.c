@@ -121,6 +121,12 @@ static void test_rfc2047(void)
 	buf_reset(&w);
 	ok(msg_rfc2047_word(&w, "\xe2\x82\xac", 3, 20, 'Q') == 0, "rfc2047: nothing fits, nothing taken");
 	buf_release(&w);
+	struct buf ids = BUF_INIT;
+	const char *list[] = { "good@x.org", "bad\r\nBcc: evil@x.org", "sp ace@x", "also@x.org" };
+	msg_header_write_ids(&ids, "References", list, 4);
+	is_str(buf_cstr(&ids), "References: <good@x.org> <also@x.org>\r\n",
+	       "ids: nothing that could break the header open");
+	buf_release(&ids);
 }
 
 static void param_roundtrip(const char *value, const char *name)
@@ -377,6 +383,14 @@ static void test_7bit(void)
 	buf_release(&data);
 	buf_reset(&in);
 	buf_reset(&out);
+	const char *broken = "From: Al <al@example.org\xc3\xaf>\nX-Odd: a\rb\nSubject: s\n\nhi\n";
+	msg_to_7bit(broken, strlen(broken), &out, &changed);
+	ok(lines_ok(out.data, out.len, 998, "broken"), "7bit: an 8-bit address and a lone CR in a "
+	   "header still give 7-bit CRLF");
+	ok(strstr(out.data, "From: =?UTF-8?") && strstr(out.data, ":;\r\n"),
+	   "7bit: the address that cannot be written is kept as an empty group's name");
+	buf_reset(&in);
+	buf_reset(&out);
 	buf_adds(&in, "Subject: long\n\n");
 	for (int i = 0; i < 2000; i++)
 		buf_addc(&in, 'x');
@@ -570,6 +584,10 @@ static void test_editor_text(void)
 	ok(msg_compose_from_text(&c, edited, strlen(edited), true, &err) == 0, "editor: edited text");
 	is_str(c.to, "bob@example.org, eve@example.org", "editor: continuation line joined");
 	ok(!c.cc, "editor: a deleted line clears its field");
+	const char *nofrom = "To: x@example.org\n\nbody\n";
+	ok(msg_compose_from_text(&c, nofrom, strlen(nofrom), true, &err) == 0 &&
+	   strcmp(c.from, "Alice <alice@example.test>") == 0, "editor: no From line keeps From");
+	ok(msg_compose_from_text(&c, edited, strlen(edited), true, &err) == 0, "editor: edited again");
 	is_str(c.subject, "New subject", "editor: subject");
 	ok(c.headers.n == 1 && strcmp(c.headers.v[0], "X-Mailing: yes") == 0, "editor: extra header");
 	ok(c.parts.n == 2 && !c.parts.v[0].path && strcmp(c.parts.v[1].path, "/tmp/new.pdf") == 0,

@@ -14,8 +14,35 @@
 #include "util/sanitize.h"
 #include "util/strutil.h"
 
+/* Whether the store has anything for account a: 1, 0 (no store, or no such
+ * account in it: an empty outbox), or -1 to let the usual open report the
+ * problem. */
+static int has_account(struct cli *cli, const struct account_conf *a)
+{
+	struct store *st = cli->store;
+	struct err err = ERR_INIT;
+	if (!st && store_open(cli_data_dir(cli), STORE_READONLY, &st, &err) < 0) {
+		int r = err.kind == ERR_NOT_FOUND ? 0 : -1;
+		err_clear(&err);
+		return r;
+	}
+	store_names names = ARRAY_INIT;
+	int r = -1;
+	if (store_list_accounts(st, &names, NULL) == 0) {
+		r = 0;
+		for (size_t i = 0; i < names.n; i++)
+			r |= strcmp(names.v[i], a->account) == 0;
+	}
+	store_names_release(&names);
+	if (st != cli->store)
+		store_close(&st);
+	return r;
+}
+
 static int list(struct cli *cli, const struct account_conf *a, bool *any)
 {
+	if (has_account(cli, a) == 0)
+		return EXIT_OK;
 	struct cli_outbox o;
 	if (cli_outbox_open(cli, a, true, false, &o) < 0)
 		return EXIT_RUNTIME;
