@@ -296,6 +296,9 @@ int cmd_compose(struct cli *cli, int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	int pr = parse(cli, argc, argv, &o);
 	int status = pr == 1 ? EXIT_OK : pr;
+	/* On a terminal with no text given, the text is written in the editor. */
+	if (!o.draft && !o.print_draft && isatty(STDIN_FILENO))
+		o.edit = true;
 	if (pr == 0) {
 		const struct account_conf *a = cli_account(cli);
 		status = a ? run(cli, a, &o, argc - optind, argv + optind) : EXIT_USAGE;

@@ -131,8 +131,9 @@ const struct cli_command cli_commands[] = {
 	{ "compose", N_("[OPTIONS] [ADDRESS...]"),
 	  N_("Write, reply to, forward or postpone a message from the command line."),
 	  N_("Builds a message like the interface's compose screen: From from the account,\n"
-	     "the body from standard input (or an editor), attachments, then queues and\n"
-	     "sends it like postie send, or postpones it to Drafts.\n\n"
+	     "the body from standard input (on a terminal: written in the editor, with the\n"
+	     "headers above it), attachments, then queues and sends it like postie send,\n"
+	     "or postpones it to Drafts.\n\n"
 	     "Options:\n"
 	     "  -s, --subject TEXT       the subject\n"
 	     "  -c, --cc LIST            Cc addresses;  -b, --bcc LIST  Bcc addresses\n"
