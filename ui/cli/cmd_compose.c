@@ -171,9 +171,19 @@ static int apply(const struct compose_opts *o, struct msg_compose *c, int nargs,
 	return r;
 }
 
-/* Runs $VISUAL, $EDITOR or vi on the draft text (headers at the top) and
- * reads it back. */
-static int edit(struct msg_compose *c, struct err *err)
+/* The editor: `editor` in postie.conf, else $VISUAL, else $EDITOR, else vi. */
+static const char *editor(const char *configured)
+{
+	const char *ed = configured;
+	if (!ed || !*ed)
+		ed = getenv("VISUAL");
+	if (!ed || !*ed)
+		ed = getenv("EDITOR");
+	return ed && *ed ? ed : "vi";
+}
+
+/* Runs the editor on the draft text (headers at the top) and reads it back. */
+static int edit(const char *ed, struct msg_compose *c, struct err *err)
 {
 	const char *tmp = getenv("TMPDIR");
 	char *path = xasprintf("%s/postie-draft-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -190,10 +200,7 @@ static int edit(struct msg_compose *c, struct err *err)
 		close(fd);
 	}
 	if (r == 0) {
-		const char *ed = getenv("VISUAL");
-		if (!ed || !*ed)
-			ed = getenv("EDITOR");
-		char *cmd = xasprintf("%s \"$1\"", ed && *ed ? ed : "vi");
+		char *cmd = xasprintf("%s \"$1\"", ed);
 		pid_t pid = fork();
 		if (pid == 0) {
 			execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
@@ -201,8 +208,7 @@ static int edit(struct msg_compose *c, struct err *err)
 		}
 		int st = 0;
 		if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			r = err_set(err, ERR_IO, _("the editor (%s) failed; nothing was sent"),
-				    ed && *ed ? ed : "vi");
+			r = err_set(err, ERR_IO, _("the editor (%s) failed; nothing was sent"), ed);
 		free(cmd);
 	}
 	buf_reset(&text);
@@ -271,7 +277,7 @@ static int run(struct cli *cli, const struct account_conf *a, const struct compo
 	struct err err = ERR_INIT;
 	int status = EXIT_OK;
 	if (start(&cctx, o, &c, &err) < 0 || apply(o, &c, nargs, args, &err) < 0 ||
-	    (o->edit && edit(&c, &err) < 0)) {
+	    (o->edit && edit(editor(cli_conf(cli)->global.editor), &c, &err) < 0)) {
 		status = cli_fail(&err);
 	} else if (o->print_draft) {
 		struct buf t = BUF_INIT;
