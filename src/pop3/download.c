@@ -16,6 +16,7 @@
 
 #include "conf/conf.h"
 #include "core/driver.h"
+#include "msg/msg.h"
 #include "pop3/listing.h"
 #include "pop3/pop3-private.h"
 #include "pop3/wire.h"
@@ -77,9 +78,14 @@ static void progress(struct pass *ps, bool force)
 	if (!obs || !obs->progress || (!force && t - ps->last_report < 0.1))
 		return;
 	ps->last_report = t;
-	char *what = xasprintf(_("INBOX: message %u of %u"), ps->msgs_done, ps->msgs_total);
+	char *done = msg_size_text((size_t)ps->bytes_done);
+	char *total = msg_size_text((size_t)ps->bytes_total);
+	char *what = xasprintf(_("INBOX: message %u of %u, %s of %s"), ps->msgs_done,
+			       ps->msgs_total, done, total);
 	obs->progress(obs->aux, what, ps->bytes_done, ps->bytes_total);
 	free(what);
+	free(done);
+	free(total);
 }
 
 static const char *peer(struct pass *ps)

@@ -152,6 +152,55 @@ static int drv_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int 
 	return n_new > 0;
 }
 
+/* Folders of a POP3 account exist only in the store. The INBOX and the
+ * special folders stay; a folder is deleted only when empty, since its
+ * messages exist nowhere else. */
+static int drv_folder_op(struct driver *d, enum folder_op op, const char *name,
+			 const char *new_name, struct err *err)
+{
+	struct store_folder f = { 0 };
+	int r = name && *name ? store_folder_get(d->store, name, &f, err)
+			      : err_set(err, ERR_USAGE, _("a folder needs a name"));
+	if (r == 0 && op != FOLDER_CREATE)
+		r = err_set(err, ERR_NOT_FOUND, _("account %s has no folder '%s'"),
+			    d->conf->account, name);
+	else if (r > 0 && op != FOLDER_CREATE && f.role != ROLE_NONE &&
+		 (op == FOLDER_RENAME || op == FOLDER_DELETE))
+		r = err_set(err, ERR_USAGE, _("%s is a special folder of account %s and stays"),
+			    name, d->conf->account);
+	else if (r > 0 && op == FOLDER_DELETE && f.n_messages)
+		r = err_set(err, ERR_USAGE, _("folder %s still holds %u messages, which exist "
+					      "nowhere else: move or delete them first"),
+			    name, f.n_messages);
+	if (r < 0) {
+		store_folder_release(&f);
+		return -1;
+	}
+	switch (op) {
+	case FOLDER_CREATE:
+		r = r ? 0 : store_folder_ensure(d->store, name, &f, err);
+		if (r >= 0 && !(f.attrs & FOLDER_SUBSCRIBED)) {
+			f.attrs |= FOLDER_SUBSCRIBED;
+			r = store_folder_update(d->store, &f, err);
+		}
+		break;
+	case FOLDER_RENAME:
+		r = store_folder_rename(d->store, f.id, new_name ? new_name : "", err);
+		break;
+	case FOLDER_DELETE:
+		r = store_folder_remove(d->store, f.id, err);
+		break;
+	case FOLDER_SUBSCRIBE:
+	case FOLDER_UNSUBSCRIBE:
+		f.attrs = op == FOLDER_SUBSCRIBE ? f.attrs | FOLDER_SUBSCRIBED
+						 : f.attrs & ~(unsigned)FOLDER_SUBSCRIBED;
+		r = store_folder_update(d->store, &f, err);
+		break;
+	}
+	store_folder_release(&f);
+	return r < 0 ? -1 : 0;
+}
+
 static void drv_free(struct driver **dp)
 {
 	struct driver *d = *dp;
@@ -177,7 +226,7 @@ static const struct driver_ops pop3_ops = {
 	.fetch_body = drv_fetch_body,
 	.replay_journal = drv_replay_journal,
 	.wait_changes = drv_wait_changes,
-	.folder_op = NULL,
+	.folder_op = drv_folder_op,
 	.append = NULL,
 	.free = drv_free,
 };

@@ -34,7 +34,9 @@ SCRIPT_TESTS += \
 	tests/integration/test_pop3_sync.py \
 	tests/integration/test_pop3_kill.py \
 	tests/integration/test_pop3_keep.py \
-	tests/integration/test_pop3_server.py
+	tests/integration/test_pop3_server.py \
+	tests/integration/test_pop3_local.py \
+	tests/integration/test_faultproxy.py
 EXTRA_DIST += tests/lib/storetest.py tests/servers/faultproxy.py tests/servers/pop3fake.py
 check_PROGRAMS += tests/integration/store-dump
 tests_integration_store_dump_LDADD = $(POSTIE_CORE_LIBS)

@@ -76,3 +76,8 @@ tests_unit_test_store_pop3_LDADD = $(TEST_LDADD)
 
 UNIT_TESTS += tests/unit/test-pop3-wire
 tests_unit_test_pop3_wire_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-pop3-driver
+tests_unit_test_pop3_driver_SOURCES = tests/unit/test-pop3-driver.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_pop3_driver_LDADD = $(TEST_LDADD)
