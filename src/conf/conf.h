@@ -91,7 +91,6 @@ struct account_conf {
 	bool leave_on_server;         /* keep downloaded messages on the server */
 	int delete_after_days;        /* with leave_on_server: DELE N days after download; 0 never */
 	bool delete_on_server_when_deleted; /* deleting the local copy deletes the server's */
-	int check_interval;           /* minutes between the TUI's checks for new mail; 0 never */
 
 	/* Filled by conf_load after parsing: whether a key was given. */
 	bool set_port, set_tls, set_smtp_port, set_smtp_tls, set_subscribed_only;

@@ -60,7 +60,6 @@ const struct key_def account_keys[] = {
 	{ "delete_after_days", KEY_INT, ACC(delete_after_days), 0, 0, 100000, NULL, NO_SET_FLAG },
 	{ "delete_on_server_when_deleted", KEY_BOOL, ACC(delete_on_server_when_deleted), 0, 0, 0,
 	  NULL, NO_SET_FLAG },
-	{ "check_interval", KEY_INT, ACC(check_interval), 0, 0, 1440, NULL, NO_SET_FLAG },
 };
 const size_t n_account_keys = ARRAY_SIZE(account_keys);
 

@@ -322,6 +322,9 @@ static int forget_gone(struct pass *ps, struct err *err)
 static int run(struct pass *ps, struct err *err)
 {
 	struct pop3_driver *p = ps->p;
+	if (p->s && (pop3_session_broken(p->s) ||
+		     pop3_mono_now() - p->s_opened > POP3_SESSION_FRESH))
+		pop3_session_close(&p->s);      /* the server may have dropped it */
 	if (!p->s && pop3_session_open(ps->d->conf, ps->d->net, ps->d->cancel, &p->s, err) < 0)
 		return -1;
 	if (pop3_list_all(p->s, &ps->l, err) < 0)
@@ -346,7 +349,11 @@ int pop3_pass(struct driver *d, enum pop3_pass_mode mode, uint32_t *n_new_r, str
 {
 	struct pass ps = { .d = d, .p = d->priv, .mode = mode, .now = clock_now() };
 	pop3_listing_init(&ps.l);
-	int r = run(&ps, err);
+	struct err e = ERR_INIT;
+	int r = run(&ps, &e);
+	ps.p->online = r == 0 || !pop3_unreachable(e.kind);
+	err_move(err, &e);
+	err_clear(&e);
 	if (ps.in_group)
 		store_abort(d->store);
 	/* Without QUIT nothing marked in this session is deleted. */

@@ -3,6 +3,7 @@
 #include "common.h"
 
 #include <poll.h>
+#include <time.h>
 
 #include "conf/conf.h"
 #include "core/driver.h"
@@ -44,25 +45,43 @@ static struct pop3_driver *priv(struct driver *d)
 	return d->priv;
 }
 
+bool pop3_unreachable(enum err_kind kind)
+{
+	return kind == ERR_NET || kind == ERR_TIMEOUT || kind == ERR_CANCELLED ||
+	       kind == ERR_TLS || kind == ERR_AUTH;
+}
+
+int64_t pop3_mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+/* Logs in (keeping the session for a pass that follows at once). */
 static int drv_connect(struct driver *d, struct err *err)
 {
 	struct pop3_driver *p = priv(d);
-	if (p->s && !pop3_session_broken(p->s))
+	if (p->online)
 		return 0;
 	pop3_session_free(&p->s);
-	return pop3_session_open(d->conf, d->net, d->cancel, &p->s, err);
+	if (pop3_session_open(d->conf, d->net, d->cancel, &p->s, err) < 0)
+		return -1;
+	p->s_opened = pop3_mono_now();
+	p->online = true;
+	return 0;
 }
 
 static void drv_disconnect(struct driver *d)
 {
 	/* Outside a pass nothing is marked for deletion: QUIT commits nothing. */
 	pop3_session_close(&priv(d)->s);
+	priv(d)->online = false;
 }
 
 static bool drv_connected(struct driver *d)
 {
-	struct pop3_driver *p = priv(d);
-	return p->s && !pop3_session_broken(p->s);
+	return priv(d)->online;
 }
 
 static int drv_sync_folder(struct driver *d, uint32_t folder, unsigned flags, struct err *err)
@@ -134,11 +153,13 @@ static int drv_replay_journal(struct driver *d, struct err *err)
 	return marked ? pop3_pass(d, PASS_DELETE_ONLY, NULL, err) : 0;
 }
 
-/* POP3 cannot push: sleep until woken or the time is up, then look. */
+/* POP3 cannot push: sleep, without a session (the server would lock the
+ * mailbox and drop us), until woken or the time is up, then look. */
 static int drv_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int timeout_ms,
 			    struct err *err)
 {
 	(void)folder;
+	pop3_session_close(&priv(d)->s);
 	struct pollfd p = { .fd = wake_fd, .events = POLLIN };
 	int r;
 	do
