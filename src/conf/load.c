@@ -220,6 +220,7 @@ static void load_account(struct conf *conf, const char *dir, const char *file,
 	a.account = xstrndup(file, strlen(file) - strlen(".conf"));
 	a.path = path_join(dir, file);
 	a.timeout = DEFAULT_TIMEOUT;
+	a.save_sent = true;
 	unsigned password_line = 0;
 	unsigned *seen = apply_file(a.path, account_keys, n_account_keys, &a, &password_line, diags);
 	if (seen) {

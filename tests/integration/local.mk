@@ -42,6 +42,13 @@ check_PROGRAMS += tests/integration/store-dump
 tests_integration_store_dump_LDADD = $(POSTIE_CORE_LIBS)
 SCRIPT_TESTS += tests/integration/test_store_cli.py
 
+## Sending: compose, postie send, the outbox, failures and kill -9 (src/smtp,
+## src/msg/compose.h, src/core/outbox.h).
+SCRIPT_TESTS += \
+	tests/integration/test_send.py \
+	tests/integration/test_send_failures.py \
+	tests/integration/test_send_crash.py
+
 ## Translations at work: languages, dates, numbers, aligned columns.
 SCRIPT_TESTS += tests/integration/test_i18n.py
 
