@@ -175,6 +175,54 @@ void store_index_put(struct store_index *idx, const struct msg_summary *s)
 	buf_release(&b);
 }
 
+static int cmp_msg_uid(const void *x, const void *y)
+{
+	uint32_t a = ((const struct store_index_msg *)x)->uid;
+	uint32_t b = ((const struct store_index_msg *)y)->uid;
+	return a < b ? -1 : a > b;
+}
+
+void store_index_put_many(struct store_index *idx, const struct msg_summary *v, size_t n)
+{
+	reserve(idx, idx->n + n);
+	size_t old = idx->n, add = 0;
+	struct buf b = BUF_INIT;
+	for (size_t k = 0; k < n; k++) {
+		buf_reset(&b);
+		summary_encode(&b, &v[k]);
+		struct summary_view view;
+		if (summary_view_decode(b.data, b.len, false, &view) < 0)
+			continue;
+		size_t i = search(idx, v[k].uid);   /* among the old ones only */
+		if (i < old && idx->msgs[i].uid == v[k].uid)
+			fill_msg(idx, &idx->msgs[i], &view);
+		else
+			fill_msg(idx, &idx->msgs[old + add++], &view);
+	}
+	buf_release(&b);
+	/* The new ones, sorted (of equal UIDs in one call one is kept), then
+	 * merged with the old ones from the back: one pass, whatever the order. */
+	struct store_index_msg *tail = idx->msgs + old;
+	if (add > 1)
+		qsort(tail, add, sizeof *tail, cmp_msg_uid);
+	size_t m = 0;
+	for (size_t k = 0; k < add; k++) {
+		if (m && tail[m - 1].uid == tail[k].uid)
+			m--;
+		tail[m++] = tail[k];
+	}
+	struct store_index_msg *tmp = m ? xmemdup(tail, m * sizeof *tail) : NULL;
+	size_t i = old, j = m, out = old + m;
+	while (j > 0) {
+		if (i > 0 && idx->msgs[i - 1].uid > tmp[j - 1].uid)
+			idx->msgs[--out] = idx->msgs[--i];
+		else
+			idx->msgs[--out] = tmp[--j];
+	}
+	free(tmp);
+	idx->n = old + m;
+}
+
 bool store_index_remove(struct store_index *idx, uint32_t uid)
 {
 	struct store_index_msg *m = store_index_find(idx, uid);

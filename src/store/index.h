@@ -69,6 +69,10 @@ static inline const char *store_index_str(const struct store_index *idx, uint32_
 struct store_index_msg *store_index_find(const struct store_index *idx, uint32_t uid);
 /* Inserts or replaces a message. */
 void store_index_put(struct store_index *idx, const struct msg_summary *s);
+/* The same for many at once, in any order, in one pass over the index (a
+ * sync's batches arrive newest first: one insert each would move the whole
+ * array every time). */
+void store_index_put_many(struct store_index *idx, const struct msg_summary *v, size_t n);
 /* Removes uid; false when it was not there. */
 bool store_index_remove(struct store_index *idx, uint32_t uid);
 /* Sets the flags of uid; false when it was not there. */
