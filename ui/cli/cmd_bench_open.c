@@ -44,8 +44,7 @@ static void on_added(void *aux, uint32_t folder, const struct msg_summary *v, si
 	struct bench *b = aux;
 	if (folder != b->idx.folder)
 		return;
-	for (size_t i = 0; i < n; i++)
-		store_index_put(&b->idx, &v[i]);
+	store_index_put_many(&b->idx, v, n);
 	if (b->first_screen < 0 && b->idx.n >= FIRST_SCREEN)
 		b->first_screen = since(b);
 }
