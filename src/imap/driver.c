@@ -167,6 +167,7 @@ static void drv_free(struct driver **dp)
 	imap_names_clear(drv);
 	ARRAY_RELEASE(&drv->names);
 	imap_flagrecs_release(&drv->flagrecs);
+	ARRAY_RELEASE(&drv->vanished);
 	free(drv);
 	free(d);
 	*dp = NULL;

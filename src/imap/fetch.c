@@ -34,22 +34,16 @@ static void summaries_release(summary_list *l)
 	l->n = 0;
 }
 
-static struct mailimap_fetch_type *summary_fetch_type(bool modseq)
+static char *summary_items(bool modseq)
 {
-	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
-	if (modseq)
-		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_modseq());
-	clist *names = clist_new();
+	struct buf b = BUF_INIT;
+	buf_adds(&b, modseq ? "UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ"
+			    : "UID FLAGS INTERNALDATE RFC822.SIZE");
+	buf_adds(&b, " BODY.PEEK[HEADER.FIELDS (");
 	for (size_t i = 0; i < ARRAY_SIZE(summary_fields); i++)
-		clist_append(names, xstrdup(summary_fields[i]));
-	struct mailimap_section *sec =
-		mailimap_section_new_header_fields(mailimap_header_list_new(names));
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(sec));
-	return ft;
+		buf_addf(&b, "%s%s", i ? " " : "", summary_fields[i]);
+	buf_adds(&b, ")]");
+	return buf_detach(&b, NULL);
 }
 
 struct sum_ctx {
@@ -118,33 +112,44 @@ int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uid
 	if (store_folder_get_id(drv->d->store, folder, &f, err) <= 0)
 		return -1;
 	char *label = xasprintf(_("%s: new messages"), f.name);
-	struct mailimap_fetch_type *ft = summary_fetch_type(drv->condstore);
+	char *items = summary_items(drv->condstore);
 	struct sum_ctx c = { drv, ARRAY_INIT };
+	/* Batch b+1 is asked for before batch b is read and stored, so the server
+	 * is never idle waiting for the store. */
+	const char *what = _("fetching new messages from");
+	size_t start[2] = { 0 }, len[2] = { 0 };
+	char tag[2][16];
+	size_t done = 0, next = 0;
 	int r = 0;
-	size_t done = 0;
 	for (size_t b = 0; done < n && r == 0; b++) {
-		size_t want = batch_sizes[b < ARRAY_SIZE(batch_sizes) ? b
-					  : ARRAY_SIZE(batch_sizes) - 1];
-		size_t k = n - done < want ? n - done : want;
-		struct mailimap_set *set = imap_uid_set(uids + done, k);
-		clist *result = NULL;
-		imap_begin_fetch(drv, on_summary, &c);
-		int rr = mailimap_uid_fetch(imap_session_etpan(drv->s), set, ft, &result);
-		imap_end_fetch(drv);
-		if (result)
-			mailimap_fetch_list_free(result);
-		mailimap_set_free(set);
-		r = imap_check(drv, rr, _("fetching new messages from"), err);
+		for (size_t k = b ? b + 1 : 0; k <= b + 1 && next < n && r == 0; k++) {
+			size_t want = batch_sizes[k < ARRAY_SIZE(batch_sizes) ? k
+						  : ARRAY_SIZE(batch_sizes) - 1];
+			start[k % 2] = next;
+			len[k % 2] = n - next < want ? n - next : want;
+			next += len[k % 2];
+			r = imap_wire_send_fetch(drv, uids + start[k % 2], len[k % 2], items,
+						 tag[k % 2], what, err);
+		}
+		if (r == 0)
+			r = imap_wire_read_fetch(drv, tag[b % 2], on_summary, &c, what, err);
 		if (r == 0)
 			r = store_batch(drv, folder, &c.got, err);
+		if (r == 0 && drv->vanished.n) {
+			r = imap_remove_uids(drv, folder, drv->vanished.v, drv->vanished.n, err);
+			drv->vanished.n = 0;
+		}
 		for (size_t i = 0; r == 0 && n_unseen_r && i < c.got.n; i++)
 			*n_unseen_r += !(c.got.v[i].flags & MSG_SEEN);
 		summaries_release(&c.got);
-		done += k;
+		done += len[b % 2];
 		imap_progress(drv, label, done, n);
 	}
+	/* A command sent ahead and not read leaves the session out of step. */
+	if (r < 0 && next > done && drv->s)
+		drv->s->broken = true;
 	ARRAY_RELEASE(&c.got);
-	mailimap_fetch_type_free(ft);
+	free(items);
 	free(label);
 	store_folder_release(&f);
 	return r;
