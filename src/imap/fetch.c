@@ -322,18 +322,14 @@ int imap_prefetch_bodies(struct imap_driver *drv, uint32_t folder, struct err *e
 int imap_search_uids(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
 		     struct err *err)
 {
-	struct mailimap_set *set = mailimap_set_new_interval(from, to);
-	struct mailimap_search_key *key = mailimap_search_key_new_uid(set);
-	clist *result = NULL;
-	int rr = mailimap_uid_search(imap_session_etpan(drv->s), NULL, key, &result);
-	mailimap_search_key_free(key);
-	for (clistiter *it = result ? clist_begin(result) : NULL; it; it = clist_next(it)) {
-		uint32_t uid = *(uint32_t *)clist_content(it);
-		/* "n:*" also matches the last message when all are below n. */
-		if (uid >= from && (!to || uid <= to))
-			ARRAY_PUSH(out, uid);
-	}
-	if (result)
-		mailimap_search_result_free(result);
-	return imap_check(drv, rr, _("searching"), err);
+	size_t before = out->n;
+	if (imap_wire_search(drv, from, to, out, _("searching"), err) < 0)
+		return -1;
+	/* "n:*" also matches the last message when all are below n. */
+	size_t k = before;
+	for (size_t i = before; i < out->n; i++)
+		if (out->v[i] >= from && (!to || out->v[i] <= to))
+			out->v[k++] = out->v[i];
+	out->n = k;
+	return 0;
 }

@@ -158,7 +158,12 @@ int imap_wire_send_fetch(struct imap_driver *drv, const uint32_t *uids, size_t n
 			 struct err *err);
 int imap_wire_read_fetch(struct imap_driver *drv, const char *tag, imap_msg_fn *fn, void *aux,
 			 const char *what, struct err *err);
-/* uids (any order) as an IMAP set: "1:5,9,12:14". */
+/* UID SEARCH UID from:to (to 0: *), with ESEARCH's compact answer where
+ * the server has it; the UIDs appended to out (the server's "n:*" quirk
+ * included: callers filter). */
+int imap_wire_search(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
+		     const char *what, struct err *err);
+/* uids (any order) as an IMAP set, appended: "1:5,9,12:14". */
 void imap_uid_set_text(const uint32_t *uids, size_t n, struct buf *out);
 
 /* select.c */

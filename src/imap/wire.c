@@ -306,11 +306,61 @@ static int read_response(struct imap_driver *drv, MMAPString *r, struct err *err
 	}
 }
 
+/* A sequence set of numbers ("1:5,9"), each appended to out. */
+static void number_set(struct cur *c, store_uids *out)
+{
+	while (!c->bad && c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+		uint32_t a = (uint32_t)number(c), b = a;
+		if (at(c, ':')) {
+			c->p++;
+			b = (uint32_t)number(c);
+		}
+		if (a > b) {
+			uint32_t t = a;
+			a = b;
+			b = t;
+		}
+		for (uint64_t u = a; u <= b && b - a < 50000000u; u++)
+			ARRAY_PUSH(out, (uint32_t)u);
+		if (at(c, ','))
+			c->p++;
+	}
+}
+
+/* SEARCH n n n, or ESEARCH (TAG "t") UID ALL set (RFC 4731). */
+static void search_result(struct cur *c, bool esearch, store_uids *out)
+{
+	if (!esearch) {
+		while (!c->bad && c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+			ARRAY_PUSH(out, (uint32_t)number(c));
+			skip_spaces(c);
+		}
+		return;
+	}
+	while (!c->bad && c->p < c->end && *c->p != '\r') {
+		if (at(c, '(')) {
+			skip_value(c, 0);
+		} else {
+			char *w;
+			size_t n = atom(c, &w);
+			skip_spaces(c);
+			if (n == 3 && !str_ncasecmp(w, "ALL", 3))
+				number_set(c, out);
+		}
+		skip_spaces(c);
+	}
+}
+
 /* An untagged response that is not a FETCH: what the sync needs from it. */
 static void other_untagged(struct imap_driver *drv, struct cur *c, uint64_t num, char *word,
-			   size_t wn)
+			   size_t wn, store_uids *search)
 {
 	mailimap *imap = imap_session_etpan(drv->s);
+	if (search && ((wn == 6 && !str_ncasecmp(word, "SEARCH", 6)) ||
+		       (wn == 7 && !str_ncasecmp(word, "ESEARCH", 7)))) {
+		search_result(c, wn == 7, search);
+		return;
+	}
 	if (wn == 6 && !str_ncasecmp(word, "EXISTS", 6) && imap->imap_selection_info) {
 		imap->imap_selection_info->sel_exists = (uint32_t)num;
 		imap->imap_selection_info->sel_has_exists = 1;
@@ -321,22 +371,7 @@ static void other_untagged(struct imap_driver *drv, struct cur *c, uint64_t num,
 		if (at(c, '('))         /* (EARLIER) */
 			skip_value(c, 0);
 		skip_spaces(c);
-		while (!c->bad && c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-			uint32_t a = (uint32_t)number(c), b = a;
-			if (at(c, ':')) {
-				c->p++;
-				b = (uint32_t)number(c);
-			}
-			if (a > b) {
-				uint32_t t = a;
-				a = b;
-				b = t;
-			}
-			for (uint64_t u = a; u <= b && b - a < 10000000u; u++)
-				ARRAY_PUSH(&drv->vanished, (uint32_t)u);
-			if (at(c, ','))
-				c->p++;
-		}
+		number_set(c, &drv->vanished);
 	}
 }
 
@@ -351,9 +386,16 @@ static int broken(struct imap_driver *drv, const char *what, struct err *err)
 	return r;
 }
 
+/* Where a command's responses go. */
+struct sink {
+	imap_msg_fn *fetch;
+	void *aux;
+	store_uids *search;
+};
+
 /* One response; 1 when it was the tagged end of the command. */
 static int take_response(struct imap_driver *drv, MMAPString *r, const char *tag,
-			 imap_msg_fn *fn, void *aux, const char *what, struct err *err)
+			 const struct sink *sk, const char *what, struct err *err)
 {
 	struct cur c = { r->str, r->str + r->len, false };
 	char *end = c.end;
@@ -375,8 +417,10 @@ static int take_response(struct imap_driver *drv, MMAPString *r, const char *tag
 			kw_list kws = ARRAY_INIT;
 			struct imap_msg m = { .seq = (uint32_t)num };
 			fetch_atts(&c, &m, &kws);
-			if (!c.bad)
-				fn(aux, &m);
+			if (!c.bad && sk->fetch)
+				sk->fetch(sk->aux, &m);
+			else if (!c.bad && m.uid && m.has_flags)
+				imap_add_flagrec(&drv->flagrecs, &m);
 			ARRAY_RELEASE(&kws);
 		} else if (wn == 3 && !str_ncasecmp(word, "BYE", 3)) {
 			drv->s->broken = true;
@@ -385,7 +429,7 @@ static int take_response(struct imap_driver *drv, MMAPString *r, const char *tag
 			imap_check(drv, MAILIMAP_ERROR_STREAM, what, NULL);
 			return -1;
 		} else {
-			other_untagged(drv, &c, num, word, wn);
+			other_untagged(drv, &c, num, word, wn, sk->search);
 			c.bad = false;  /* whatever else it said is not ours to judge */
 		}
 		return c.bad ? broken(drv, what, err) : 0;
@@ -409,36 +453,66 @@ static int take_response(struct imap_driver *drv, MMAPString *r, const char *tag
 	return -1;
 }
 
-int imap_wire_send_fetch(struct imap_driver *drv, const uint32_t *uids, size_t n,
-			 const char *items, char tag[static 16], const char *what, struct err *err)
-{
-	mailimap *imap = imap_session_etpan(drv->s);
-	struct buf cmd = BUF_INIT;
-	imap_uid_set_text(uids, n, &cmd);
-	char *set = buf_detach(&cmd, NULL);
-	int rr = mailimap_send_current_tag(imap);
-	snprintf(tag, 16, "%d", imap->imap_tag);
-	buf_addf(&cmd, "UID FETCH %s (%s)\r\n", set, items);
-	free(set);
-	bool sent = rr == MAILIMAP_NO_ERROR &&
-		    mailstream_write(imap->imap_stream, cmd.data, cmd.len) >= 0 &&
-		    mailstream_flush(imap->imap_stream) >= 0;
-	buf_release(&cmd);
-	return sent ? 0 : broken(drv, what, err);
-}
-
-int imap_wire_read_fetch(struct imap_driver *drv, const char *tag, imap_msg_fn *fn, void *aux,
-			 const char *what, struct err *err)
+static int read_until_tagged(struct imap_driver *drv, const char *tag, const struct sink *sk,
+			     const char *what, struct err *err)
 {
 	MMAPString *r = mmap_string_new("");
 	int res;
 	do {
 		res = read_response(drv, r, err) < 0
 			? (err_is_set(err) ? (drv->s->broken = true, -1) : broken(drv, what, err))
-			: take_response(drv, r, tag, fn, aux, what, err);
+			: take_response(drv, r, tag, sk, what, err);
 	} while (res == 0);
 	mmap_string_free(r);
 	return res < 0 ? -1 : 0;
+}
+
+int imap_wire_read_fetch(struct imap_driver *drv, const char *tag, imap_msg_fn *fn, void *aux,
+			 const char *what, struct err *err)
+{
+	struct sink sk = { fn, aux, NULL };
+	return read_until_tagged(drv, tag, &sk, what, err);
+}
+
+static int send_line(struct imap_driver *drv, const char *line, char tag[static 16],
+		     const char *what, struct err *err)
+{
+	mailimap *imap = imap_session_etpan(drv->s);
+	int rr = mailimap_send_current_tag(imap);
+	snprintf(tag, 16, "%d", imap->imap_tag);
+	bool sent = rr == MAILIMAP_NO_ERROR &&
+		    mailstream_write(imap->imap_stream, line, strlen(line)) >= 0 &&
+		    mailstream_flush(imap->imap_stream) >= 0;
+	return sent ? 0 : broken(drv, what, err);
+}
+
+int imap_wire_search(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
+		     const char *what, struct err *err)
+{
+	bool esearch = imap_session_has_capability(drv->s, "ESEARCH");
+	char line[96], tag[16];
+	if (to)
+		snprintf(line, sizeof line, "UID SEARCH %sUID %u:%u\r\n",
+			 esearch ? "RETURN (ALL) " : "", from, to);
+	else
+		snprintf(line, sizeof line, "UID SEARCH %sUID %u:*\r\n",
+			 esearch ? "RETURN (ALL) " : "", from);
+	struct sink sk = { NULL, NULL, out };
+	if (send_line(drv, line, tag, what, err) < 0)
+		return -1;
+	return read_until_tagged(drv, tag, &sk, what, err);
+}
+
+int imap_wire_send_fetch(struct imap_driver *drv, const uint32_t *uids, size_t n,
+			 const char *items, char tag[static 16], const char *what, struct err *err)
+{
+	struct buf cmd = BUF_INIT;
+	buf_adds(&cmd, "UID FETCH ");
+	imap_uid_set_text(uids, n, &cmd);
+	buf_addf(&cmd, " (%s)\r\n", items);
+	int r = send_line(drv, cmd.data, tag, what, err);
+	buf_release(&cmd);
+	return r;
 }
 
 static int cmp_u32(const void *x, const void *y)
@@ -456,7 +530,7 @@ void imap_uid_set_text(const uint32_t *in, size_t n, struct buf *out)
 		size_t j = i;
 		while (j + 1 < n && uids[j + 1] == uids[j] + 1)
 			j++;
-		if (out->len)
+		if (i)
 			buf_addc(out, ',');
 		if (j > i)
 			buf_addf(out, "%u:%u", uids[i], uids[j]);
