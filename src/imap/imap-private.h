@@ -156,6 +156,12 @@ void imap_set_uids(const struct mailimap_set *set, store_uids *out);
 int imap_wire_send_fetch(struct imap_driver *drv, const uint32_t *uids, size_t n,
 			 const char *items, char tag[static 16], const char *what,
 			 struct err *err);
+/* The same for a set given as text ("1:500"), with FETCH modifiers
+ * ("CHANGEDSINCE 12") or NULL. */
+int imap_wire_send_fetch_set(struct imap_driver *drv, const char *set, const char *items,
+			     const char *modifiers, char tag[static 16], const char *what,
+			     struct err *err);
+/* fn NULL: FETCH responses with flags go to drv->flagrecs. */
 int imap_wire_read_fetch(struct imap_driver *drv, const char *tag, imap_msg_fn *fn, void *aux,
 			 const char *what, struct err *err);
 /* UID SEARCH UID from:to (to 0: *), with ESEARCH's compact answer where

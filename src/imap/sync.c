@@ -158,22 +158,14 @@ static int local_uids(struct imap_driver *drv, uint32_t folder, uint32_t from, u
 static int fetch_flags(struct imap_driver *drv, uint32_t last, uint64_t changedsince,
 		       struct err *err)
 {
-	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
-	struct mailimap_set *set = mailimap_set_new_interval(1, last);
-	clist *result = NULL;
-	mailimap *imap = imap_session_etpan(drv->s);
-	int rr = changedsince
-		? mailimap_uid_fetch_changedsince(imap, set, ft, changedsince, &result)
-		: mailimap_uid_fetch(imap, set, ft, &result);
-	if (result) {
-		imap_take_fetch_list(drv, result);
-		mailimap_fetch_list_free(result);
-	}
-	mailimap_set_free(set);
-	mailimap_fetch_type_free(ft);
-	return imap_check(drv, rr, _("fetching flags from"), err);
+	char set[32], mod[48], tag[16];
+	const char *what = _("fetching flags from");
+	snprintf(set, sizeof set, "1:%u", last);
+	snprintf(mod, sizeof mod, "CHANGEDSINCE %llu", (unsigned long long)changedsince);
+	if (imap_wire_send_fetch_set(drv, set, "UID FLAGS", changedsince ? mod : NULL, tag, what,
+				     err) < 0)
+		return -1;
+	return imap_wire_read_fetch(drv, tag, NULL, NULL, what, err);
 }
 
 /* Compares every known message with the server: flags, expunges, and

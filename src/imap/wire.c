@@ -13,7 +13,8 @@
  * Other untagged responses that may come meanwhile are understood too:
  * EXISTS (kept in the selection info), EXPUNGE (sequence numbers only: the
  * sync's count check settles it), VANISHED (UIDs, kept in drv->vanished),
- * BYE; anything else is skipped whole. A response that cannot be parsed
+ * BYE; anything else is skipped whole. FETCH responses go to the caller's
+ * function, or without one (a flags fetch) to drv->flagrecs. A response that cannot be parsed
  * breaks the session (ERR_PROTOCOL), as libetpan's own parse errors do. */
 #include "common.h"
 
@@ -503,15 +504,27 @@ int imap_wire_search(struct imap_driver *drv, uint32_t from, uint32_t to, store_
 	return read_until_tagged(drv, tag, &sk, what, err);
 }
 
+int imap_wire_send_fetch_set(struct imap_driver *drv, const char *set, const char *items,
+			     const char *modifiers, char tag[static 16], const char *what,
+			     struct err *err)
+{
+	struct buf cmd = BUF_INIT;
+	buf_addf(&cmd, "UID FETCH %s (%s)", set, items);
+	if (modifiers)
+		buf_addf(&cmd, " (%s)", modifiers);
+	buf_adds(&cmd, "\r\n");
+	int r = send_line(drv, cmd.data, tag, what, err);
+	buf_release(&cmd);
+	return r;
+}
+
 int imap_wire_send_fetch(struct imap_driver *drv, const uint32_t *uids, size_t n,
 			 const char *items, char tag[static 16], const char *what, struct err *err)
 {
-	struct buf cmd = BUF_INIT;
-	buf_adds(&cmd, "UID FETCH ");
-	imap_uid_set_text(uids, n, &cmd);
-	buf_addf(&cmd, " (%s)\r\n", items);
-	int r = send_line(drv, cmd.data, tag, what, err);
-	buf_release(&cmd);
+	struct buf set = BUF_INIT;
+	imap_uid_set_text(uids, n, &set);
+	int r = imap_wire_send_fetch_set(drv, buf_cstr(&set), items, NULL, tag, what, err);
+	buf_release(&set);
 	return r;
 }
 
