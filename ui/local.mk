@@ -4,6 +4,7 @@ postie_SOURCES += \
 	ui/main.c \
 	ui/cli/cli.c ui/cli/cli.h \
 	ui/cli/commands.c ui/cli/commands.h \
+	ui/cli/cmd_add_account.c \
 	ui/cli/cmd_check_account.c \
 	ui/cli/cmd_check_config.c \
 	ui/cli/cmd_show.c \
@@ -18,7 +19,17 @@ postie_SOURCES += \
 	ui/cli/mailstore.c \
 	ui/cli/netui.c \
 	ui/cli/storeui.c \
-	ui/tui/tui.c ui/tui/tui.h
+	ui/tui/actions.c \
+	ui/tui/compose.c \
+	ui/tui/draw.c \
+	ui/tui/events.c \
+	ui/tui/help.c \
+	ui/tui/index.c \
+	ui/tui/outbox.c \
+	ui/tui/pager.c \
+	ui/tui/prompt.c ui/tui/prompt.h \
+	ui/tui/sidebar.c \
+	ui/tui/tui.c ui/tui/tui.h ui/tui/tui-private.h
 postie_SOURCES += \
 	ui/cli/cmd_export.c \
 	ui/cli/cmd_store.c ui/cli/cmd_store.h \

@@ -19,6 +19,7 @@ static void usage(void)
 		 "  -D, --data-dir DIR    keep mail and state in DIR\n"
 		 "                        (default $XDG_DATA_HOME/postie or ~/.local/share/postie)\n"
 		 "  -a, --account NAME    work on account NAME\n"
+		 "  -f, --folder NAME     open folder NAME first (the interface)\n"
 		 "      --trace FILE      write every protocol line to FILE, secrets redacted\n"
 		 "  -y, --yes             answer yes to confirmations (for scripts)\n"
 		 "  -h, --help            show this help\n"
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
 		{ "config-dir", required_argument, NULL, 'F' },
 		{ "data-dir", required_argument, NULL, 'D' },
 		{ "account", required_argument, NULL, 'a' },
+		{ "folder", required_argument, NULL, 'f' },
 		{ "trace", required_argument, NULL, 'T' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
@@ -63,11 +65,12 @@ int main(int argc, char **argv)
 	setup_process();
 	struct cli cli = { 0 };
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+F:D:a:yhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+F:D:a:f:yhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'F': cli.config_dir_opt = optarg; break;
 		case 'D': cli.data_dir_opt = optarg; break;
 		case 'a': cli.account = optarg; break;
+		case 'f': cli.folder = optarg; break;
 		case 'T': cli.trace_file = optarg; break;
 		case 'y': cli.assume_yes = true; break;
 		case 'h': usage(); return EXIT_OK;

@@ -4,7 +4,8 @@
 
 #include "conf/conf.h"
 
-enum key_type { KEY_STRING, KEY_PATH, KEY_INT, KEY_BOOL, KEY_ENUM };
+enum key_type { KEY_STRING, KEY_PATH, KEY_INT, KEY_BOOL, KEY_ENUM,
+		KEY_LINES /* struct conf_lines: may be given many times */ };
 
 enum key_flags {
 	KEYF_REQUIRED = 1 << 0,

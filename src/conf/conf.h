@@ -92,6 +92,24 @@ struct account_conf {
 	bool set_port, set_tls, set_smtp_port, set_smtp_tls, set_subscribed_only;
 };
 
+/* A key that may be given on many lines (bind, color): each value with the
+ * file and line it came from, so that a later check can name them. */
+struct conf_line {
+	char *value;
+	char *file;
+	unsigned line;
+};
+
+struct conf_lines {
+	struct conf_line *v;
+	size_t n, cap;
+};
+
+/* The sort orders of the message list (key `sort`). */
+enum conf_sort { SORT_THREADS, SORT_DATE, SORT_FROM, SORT_SUBJECT, SORT_SIZE };
+/* Where the cursor starts in a folder (key `cursor_start`). */
+enum conf_cursor_start { CURSOR_NEWEST, CURSOR_OLDEST, CURSOR_FIRST_UNREAD };
+
 struct global_conf {
 	char *trace_file;       /* protocol trace, passwords redacted */
 	char *log_file;
@@ -103,11 +121,32 @@ struct global_conf {
 	bool html_mailcap;      /* HTML through a mailcap copiousoutput entry (default yes) */
 	char *mailcap_path;     /* colon-separated mailcap files; NULL: $MAILCAPS or the usual */
 	bool set_html_mailcap;
+
+	/* The full-screen interface (ui/tui). bind and color lines are checked
+	 * by core/uiconf.h, which knows the commands and screen elements. */
+	struct conf_lines bind;         /* "CONTEXT[,CONTEXT] KEY COMMAND" */
+	struct conf_lines color;        /* "ELEMENT FOREGROUND [BACKGROUND] [ATTRIBUTE...]" */
+	char *index_format;             /* format of a line of the message list */
+	char *date_format;              /* strftime format; NULL: a short date that depends on age */
+	enum conf_sort sort;
+	bool sort_reverse;
+	bool collapse_threads;          /* threads start collapsed */
+	bool ascii_tree;                /* draw the thread tree with ASCII characters */
+	enum conf_cursor_start cursor_start;
+	int sidebar_width;              /* columns; 0: the default */
+	bool sidebar_hidden;
+	char *editor;                   /* NULL: $VISUAL, $EDITOR, vi */
+	char *aliases_file;             /* mutt-style `alias NAME ADDRESS` lines */
+	char *query_command;            /* address lookup, %s the query (like mutt's) */
+	char *new_mail_command;         /* run when new mail arrives, %n the count */
+	bool bell;                      /* ring the terminal bell on new mail */
+	int check_interval;             /* seconds between checks of other folders; 0: default */
 };
 
 struct conf {
 	char *dir;              /* the config dir it was read from */
 	struct global_conf global;
+	unsigned *global_lines; /* per global key (conf_global_key_names order): its line, 0 */
 	struct account_conf *accounts;  /* sorted by name */
 	size_t n_accounts;
 };
@@ -132,6 +171,9 @@ struct conf_diags {
 int conf_load(const char *dir, struct conf **conf_r, struct conf_diags *diags);
 void conf_free(struct conf **conf);
 
+/* The line of postie.conf that set the global key name, 0 when none did. */
+unsigned conf_global_line(const struct conf *conf, const char *name);
+
 /* The account called name, or NULL. */
 const struct account_conf *conf_find_account(const struct conf *conf, const char *name);
 /* The account a command works on: the one named (error if unknown), else
@@ -152,6 +194,10 @@ const char *conf_tls_name(enum conf_tls t);
 void conf_diags_add(struct conf_diags *d, const char *file, unsigned line,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void conf_diags_release(struct conf_diags *d);
+
+/* Appends a copy of value (and of file, which may be NULL) to l. */
+void conf_lines_add(struct conf_lines *l, const char *value, const char *file, unsigned line);
+void conf_lines_release(struct conf_lines *l);
 
 /* The names of every key an account file or postie.conf accepts, NULL-ended,
  * for documentation checks and completion. */

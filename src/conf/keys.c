@@ -3,9 +3,12 @@
 #include <limits.h>
 
 #include "conf/conf-private.h"
+#include "util/array.h"
 #include "util/strutil.h"
 
 static const char *const protocol_names[] = { "imap", "pop3", NULL };
+static const char *const sort_names[] = { "threads", "date", "from", "subject", "size", NULL };
+static const char *const cursor_start_names[] = { "newest", "oldest", "first-unread", NULL };
 static const char *const tls_names[] = { "implicit", "starttls", "none", NULL };
 static const char *const delete_policy_names[] = { "trash", "flag", NULL };
 
@@ -66,6 +69,24 @@ const struct key_def global_keys[] = {
 	{ "prefer_html", KEY_BOOL, GLB(prefer_html), 0, 0, 0, NULL, NO_SET_FLAG },
 	{ "html_mailcap", KEY_BOOL, GLB(html_mailcap), 0, 0, 0, NULL, GLB(set_html_mailcap) },
 	{ "mailcap_path", KEY_STRING, GLB(mailcap_path), 0, 0, 0, NULL, NO_SET_FLAG },
+	/* The full-screen interface. */
+	{ "bind", KEY_LINES, GLB(bind), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "color", KEY_LINES, GLB(color), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "index_format", KEY_STRING, GLB(index_format), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "date_format", KEY_STRING, GLB(date_format), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "sort", KEY_ENUM, GLB(sort), 0, 0, 0, sort_names, NO_SET_FLAG },
+	{ "sort_reverse", KEY_BOOL, GLB(sort_reverse), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "collapse_threads", KEY_BOOL, GLB(collapse_threads), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "ascii_tree", KEY_BOOL, GLB(ascii_tree), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "cursor_start", KEY_ENUM, GLB(cursor_start), 0, 0, 0, cursor_start_names, NO_SET_FLAG },
+	{ "sidebar_width", KEY_INT, GLB(sidebar_width), 0, 8, 100, NULL, NO_SET_FLAG },
+	{ "sidebar_hidden", KEY_BOOL, GLB(sidebar_hidden), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "editor", KEY_STRING, GLB(editor), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "aliases_file", KEY_PATH, GLB(aliases_file), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "query_command", KEY_STRING, GLB(query_command), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "new_mail_command", KEY_STRING, GLB(new_mail_command), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "bell", KEY_BOOL, GLB(bell), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "check_interval", KEY_INT, GLB(check_interval), 0, 30, 86400, NULL, NO_SET_FLAG },
 };
 const size_t n_global_keys = ARRAY_SIZE(global_keys);
 
@@ -132,6 +153,9 @@ char *key_apply(const struct key_def *def, void *obj, const char *value)
 		else
 			return xasprintf(_("%s must be yes or no, not '%s'"), def->name, value);
 		break;
+	case KEY_LINES:
+		conf_lines_add((struct conf_lines *)field, value, NULL, 0);
+		break;
 	case KEY_ENUM: {
 		int i = word_index(def->choices, value);
 		if (i < 0) {
@@ -175,9 +199,27 @@ const char *key_suggest(const struct key_def *table, size_t n, const char *name)
 
 void keys_release(const struct key_def *table, size_t n, void *obj)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		void *field = (char *)obj + table[i].offset;
 		if (table[i].type == KEY_STRING || table[i].type == KEY_PATH)
-			FREE((char **)((char *)obj + table[i].offset));
+			FREE((char **)field);
+		else if (table[i].type == KEY_LINES)
+			conf_lines_release(field);
+	}
+}
+
+void conf_lines_add(struct conf_lines *l, const char *value, const char *file, unsigned line)
+{
+	ARRAY_PUSH(l, ((struct conf_line){ xstrdup(value), file ? xstrdup(file) : NULL, line }));
+}
+
+void conf_lines_release(struct conf_lines *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].value);
+		free(l->v[i].file);
+	}
+	ARRAY_RELEASE(l);
 }
 
 static const char *const *key_names(const struct key_def *table, size_t n)

@@ -63,6 +63,11 @@ static void apply_line(const char *key, const char *value, unsigned line, void *
 			conf_diags_add(ctx->diags, ctx->file, line, _("unknown key '%s'"), key);
 		return;
 	}
+	if (def->type == KEY_LINES) {
+		conf_lines_add((struct conf_lines *)((char *)ctx->obj + def->offset), value,
+			       ctx->file, line);
+		return;
+	}
 	size_t idx = (size_t)(def - ctx->table);
 	if (ctx->seen_line[idx]) {
 		conf_diags_add(ctx->diags, ctx->file, line,
@@ -273,7 +278,8 @@ int conf_load(const char *dir, struct conf **conf_r, struct conf_diags *diags)
 	conf->dir = xstrdup(dir);
 	char *global = path_join(dir, "postie.conf");
 	if (path_exists(global))
-		free(apply_file(global, global_keys, n_global_keys, &conf->global, NULL, diags));
+		conf->global_lines = apply_file(global, global_keys, n_global_keys, &conf->global,
+						NULL, diags);
 	free(global);
 	load_accounts(conf, diags);
 	if (conf->global.default_account &&
@@ -299,9 +305,18 @@ void conf_free(struct conf **confp)
 	}
 	free(conf->accounts);
 	keys_release(global_keys, n_global_keys, &conf->global);
+	free(conf->global_lines);
 	free(conf->dir);
 	free(conf);
 	*confp = NULL;
+}
+
+unsigned conf_global_line(const struct conf *conf, const char *name)
+{
+	const struct key_def *def = key_find(global_keys, n_global_keys, name);
+	if (!def || !conf->global_lines)
+		return 0;
+	return conf->global_lines[def - global_keys];
 }
 
 const struct account_conf *conf_find_account(const struct conf *conf, const char *name)

@@ -175,52 +175,84 @@ void store_index_put(struct store_index *idx, const struct msg_summary *s)
 	buf_release(&b);
 }
 
-static int cmp_msg_uid(const void *x, const void *y)
+static int uint32_cmp(const void *x, const void *y)
 {
-	uint32_t a = ((const struct store_index_msg *)x)->uid;
-	uint32_t b = ((const struct store_index_msg *)y)->uid;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	return a < b ? -1 : a > b;
 }
 
-void store_index_put_many(struct store_index *idx, const struct msg_summary *v, size_t n)
+struct ordered_msg {
+	struct store_index_msg m;
+	size_t ord;             /* place in the batch: of two for one uid the later wins */
+};
+
+static int ordered_cmp(const void *x, const void *y)
 {
-	reserve(idx, idx->n + n);
-	size_t old = idx->n, add = 0;
+	const struct ordered_msg *a = x, *b = y;
+	if (a->m.uid != b->m.uid)
+		return a->m.uid < b->m.uid ? -1 : 1;
+	return a->ord < b->ord ? -1 : a->ord > b->ord;
+}
+
+void store_index_put_many(struct store_index *idx, const struct msg_summary *v, size_t k)
+{
+	struct ordered_msg *add = xcalloc(k ? k : 1, sizeof *add);
+	size_t n_add = 0;
 	struct buf b = BUF_INIT;
-	for (size_t k = 0; k < n; k++) {
+	for (size_t i = 0; i < k; i++) {
 		buf_reset(&b);
-		summary_encode(&b, &v[k]);
-		struct summary_view view;
-		if (summary_view_decode(b.data, b.len, false, &view) < 0)
+		summary_encode(&b, &v[i]);
+		struct summary_view sv;
+		if (summary_view_decode(b.data, b.len, false, &sv) < 0)
 			continue;
-		size_t i = search(idx, v[k].uid);   /* among the old ones only */
-		if (i < old && idx->msgs[i].uid == v[k].uid)
-			fill_msg(idx, &idx->msgs[i], &view);
-		else
-			fill_msg(idx, &idx->msgs[old + add++], &view);
+		struct store_index_msg *m = store_index_find(idx, v[i].uid);
+		if (m) {
+			fill_msg(idx, m, &sv);
+		} else {
+			add[n_add].ord = i;
+			fill_msg(idx, &add[n_add++].m, &sv);
+		}
 	}
 	buf_release(&b);
-	/* The new ones, sorted (of equal UIDs in one call one is kept), then
-	 * merged with the old ones from the back: one pass, whatever the order. */
-	struct store_index_msg *tail = idx->msgs + old;
-	if (add > 1)
-		qsort(tail, add, sizeof *tail, cmp_msg_uid);
-	size_t m = 0;
-	for (size_t k = 0; k < add; k++) {
-		if (m && tail[m - 1].uid == tail[k].uid)
-			m--;
-		tail[m++] = tail[k];
+	qsort(add, n_add, sizeof *add, ordered_cmp);
+	size_t uniq = 0;
+	for (size_t i = 0; i < n_add; i++) {
+		if (uniq && add[uniq - 1].m.uid == add[i].m.uid)
+			uniq--;
+		add[uniq++] = add[i];
 	}
-	struct store_index_msg *tmp = m ? xmemdup(tail, m * sizeof *tail) : NULL;
-	size_t i = old, j = m, out = old + m;
+	/* Merge from the back into the grown array. */
+	reserve(idx, idx->n + uniq);
+	size_t i = idx->n, j = uniq, out = idx->n + uniq;
 	while (j > 0) {
-		if (i > 0 && idx->msgs[i - 1].uid > tmp[j - 1].uid)
+		if (i > 0 && idx->msgs[i - 1].uid > add[j - 1].m.uid)
 			idx->msgs[--out] = idx->msgs[--i];
 		else
-			idx->msgs[--out] = tmp[--j];
+			idx->msgs[--out] = add[--j].m;
 	}
-	free(tmp);
-	idx->n = old + m;
+	idx->n += uniq;
+	free(add);
+}
+
+size_t store_index_remove_many(struct store_index *idx, const uint32_t *uids, size_t k)
+{
+	if (k == 0)
+		return 0;
+	uint32_t *sorted = xmemdup(uids, k * sizeof *uids);
+	qsort(sorted, k, sizeof *sorted, uint32_cmp);
+	size_t out = 0, j = 0;
+	for (size_t i = 0; i < idx->n; i++) {
+		uint32_t uid = idx->msgs[i].uid;
+		while (j < k && sorted[j] < uid)
+			j++;
+		if (j < k && sorted[j] == uid)
+			continue;
+		idx->msgs[out++] = idx->msgs[i];
+	}
+	size_t removed = idx->n - out;
+	idx->n = out;
+	free(sorted);
+	return removed;
 }
 
 bool store_index_remove(struct store_index *idx, uint32_t uid)

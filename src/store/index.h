@@ -69,12 +69,14 @@ static inline const char *store_index_str(const struct store_index *idx, uint32_
 struct store_index_msg *store_index_find(const struct store_index *idx, uint32_t uid);
 /* Inserts or replaces a message. */
 void store_index_put(struct store_index *idx, const struct msg_summary *s);
-/* The same for many at once, in any order, in one pass over the index (a
- * sync's batches arrive newest first: one insert each would move the whole
- * array every time). */
-void store_index_put_many(struct store_index *idx, const struct msg_summary *v, size_t n);
+/* Inserts or replaces many messages in one pass: O(n + k log k) however
+ * the batch's UIDs fall, where one store_index_put() each would move the
+ * array k times (a sync that fetches the newest first). */
+void store_index_put_many(struct store_index *idx, const struct msg_summary *v, size_t k);
 /* Removes uid; false when it was not there. */
 bool store_index_remove(struct store_index *idx, uint32_t uid);
+/* Removes every uid of uids[0..k) in one pass; returns how many were there. */
+size_t store_index_remove_many(struct store_index *idx, const uint32_t *uids, size_t k);
 /* Sets the flags of uid; false when it was not there. */
 bool store_index_set_flags(struct store_index *idx, uint32_t uid, uint32_t flags);
 

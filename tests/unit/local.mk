@@ -44,6 +44,17 @@ tests_unit_test_msg_body_LDADD = $(TEST_LDADD)
 UNIT_TESTS += tests/unit/test-sessions
 tests_unit_test_sessions_LDADD = $(TEST_LDADD)
 
+UNIT_TESTS += tests/unit/test-worker
+tests_unit_test_worker_SOURCES = tests/unit/test-worker.c \
+	tests/unit/fake-driver.c tests/unit/fake-driver.h
+tests_unit_test_worker_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-msglist
+tests_unit_test_msglist_LDADD = $(TEST_LDADD)
+
+UNIT_TESTS += tests/unit/test-uiconf
+tests_unit_test_uiconf_LDADD = $(TEST_LDADD)
+
 UNIT_TESTS += tests/unit/test-imap
 tests_unit_test_imap_SOURCES = tests/unit/test-imap.c \
 	tests/unit/store-fixture.c tests/unit/store-fixture.h

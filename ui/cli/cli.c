@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "conf/conf.h"
+#include "core/uiconf.h"
 #include "net/net.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -161,7 +162,10 @@ struct conf *cli_conf(struct cli *cli)
 		cli->config_dir = paths_config_dir(cli->config_dir_opt);
 	struct conf_diags diags = { 0 };
 	struct conf *conf;
-	if (conf_load(cli->config_dir, &conf, &diags) < 0) {
+	int bad = conf_load(cli->config_dir, &conf, &diags) < 0;
+	/* bind, color and index_format need the interface's catalogues */
+	bad |= uiconf_apply(conf, NULL, NULL, &diags) > 0;
+	if (bad) {
 		for (size_t i = 0; i < diags.n; i++)
 			print_diag(&diags.v[i]);
 		conf_diags_release(&diags);

@@ -34,6 +34,7 @@ struct cli {
 	const char *config_dir_opt;
 	const char *data_dir_opt;
 	const char *account;      /* -a, before or after the command */
+	const char *folder;       /* -f: the folder the interface opens first */
 	const char *trace_file;   /* --trace */
 	bool assume_yes;          /* --yes: non-interactive confirmations */
 
@@ -132,6 +133,12 @@ bool cli_no_options(struct cli *cli, const char *command, int argc, char **argv,
 
 void cli_release(struct cli *cli);
 
+/* check-account's checks of one account (cmd_check_account.c), printing
+ * each step; returns an exit status. */
+int cli_check_account_conf(struct cli *cli, const struct account_conf *a);
+/* The account setup questions (cmd_add_account.c): writes the account file
+ * and tests it. first_run adds a welcome for the interface's first start. */
+int cli_setup_account(struct cli *cli, bool first_run);
 /* ---- Stored mail (mailstore.c): what list, show, flag, move ... share ---- */
 
 /* An account's store, opened for one command. */

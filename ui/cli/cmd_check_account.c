@@ -120,6 +120,27 @@ static int run_check(struct cli *cli, const struct account_conf *a, bool smtp, b
 	return status;
 }
 
+int cli_check_account_conf(struct cli *cli, const struct account_conf *a)
+{
+	if (!a || !cli_net(cli))
+		return EXIT_USAGE;
+	cli->show_steps = true;
+	bool cancelled = false;
+	int status = run_check(cli, a, false, &cancelled);
+	if (cancelled) {
+		return status;
+	} else if (a->smtp_host) {
+		int s2 = run_check(cli, a, true, &cancelled);
+		if (s2 > status)
+			status = s2;
+	} else {
+		cli_print(stdout, _("%s: no smtp_host, so this account cannot send mail\n"), a->account);
+	}
+	if (status == EXIT_OK)
+		cli_print(stdout, _("%s: all checks passed\n"), a->account);
+	return status;
+}
+
 int cmd_check_account(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -147,21 +168,7 @@ int cmd_check_account(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("check-account", _("unexpected argument '%s'"), argv[optind]);
 	const struct account_conf *a = cli_account(cli);
-	if (!a || !cli_net(cli))
+	if (!a)
 		return EXIT_USAGE;
-	cli->show_steps = true;
-	bool cancelled = false;
-	int status = run_check(cli, a, false, &cancelled);
-	if (cancelled) {
-		return status;
-	} else if (a->smtp_host) {
-		int s2 = run_check(cli, a, true, &cancelled);
-		if (s2 > status)
-			status = s2;
-	} else {
-		cli_print(stdout, _("%s: no smtp_host, so this account cannot send mail\n"), a->account);
-	}
-	if (status == EXIT_OK)
-		cli_print(stdout, _("%s: all checks passed\n"), a->account);
-	return status;
+	return cli_check_account_conf(cli, a);
 }

@@ -24,6 +24,15 @@ const struct cli_command cli_commands[] = {
 	     "Exits 0 when every check passed, 1 when one failed, 2 on a usage or\n"
 	     "configuration error.\n"),
 	  cmd_check_account },
+	{ "add-account", N_("[--accept-cert=once|always]"),
+	  N_("Set up an account: a few questions, then a connection test."),
+	  N_("Asks for the address, IMAP or POP3, the servers, the user name and where the\n"
+	     "password comes from, writes CONFIG_DIR/accounts/NAME.conf (mode 600) and tests\n"
+	     "the connection like check-account. Answers are read from standard input.\n"
+	     "The interface runs the same questions when no account exists yet.\n\n"
+	     "Options:\n"
+	     "  --accept-cert=once|always  as for check-account, during the test\n"),
+	  cmd_add_account },
 	{ "sync", N_("[--full] [--bodies|--no-bodies] [-q] [FOLDER...]"),
 	  N_("Bring the stored mail in line with the server."),
 	  N_("For every account (or the one -a names). IMAP: sends what was done offline\n"

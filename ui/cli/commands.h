@@ -4,6 +4,7 @@
 
 struct cli;
 
+int cmd_add_account(struct cli *cli, int argc, char **argv);
 int cmd_check_account(struct cli *cli, int argc, char **argv);
 int cmd_check_config(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
