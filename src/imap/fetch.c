@@ -63,6 +63,16 @@ static void on_summary(void *aux, const struct imap_msg *m)
 			imap_add_flagrec(&c->drv->flagrecs, m);
 		return;
 	}
+	/* A flag update of this message that came before it is older than it. */
+	imap_flagrecs *fr = &c->drv->flagrecs;
+	for (size_t i = 0; i < fr->n;) {
+		if (fr->v[i].uid == m->uid) {
+			imap_flagrec_release(&fr->v[i]);
+			fr->v[i] = fr->v[--fr->n];
+		} else {
+			i++;
+		}
+	}
 	struct msg_summary s;
 	msg_summary_init(&s);
 	s.uid = m->uid;
@@ -100,6 +110,52 @@ static int store_batch(struct imap_driver *drv, uint32_t folder, const summary_l
 	return 0;
 }
 
+/* The batches of one fetch: uids newest first, cut into batch_sizes. Batch
+ * b+1 is asked for before batch b is read and stored, so the server is never
+ * idle waiting for the store. */
+struct batches {
+	struct imap_driver *drv;
+	const uint32_t *uids;
+	size_t n, next;          /* next: the first UID not asked for yet */
+	size_t start[2], len[2];
+	char tag[2][16];
+	const char *items;
+};
+
+static int ask(struct batches *bs, size_t k, struct err *err)
+{
+	size_t want = batch_sizes[k < ARRAY_SIZE(batch_sizes) ? k : ARRAY_SIZE(batch_sizes) - 1];
+	size_t *len = &bs->len[k % 2];
+	bs->start[k % 2] = bs->next;
+	*len = bs->n - bs->next < want ? bs->n - bs->next : want;
+	bs->next += *len;
+	return imap_wire_send_fetch(bs->drv, bs->uids + bs->start[k % 2], *len, bs->items,
+				    bs->tag[k % 2], _("fetching new messages from"), err);
+}
+
+/* Reads batch b (asking for the one after it first) and stores it. */
+static int one_batch(struct batches *bs, size_t b, struct sum_ctx *c, uint32_t folder,
+		     size_t *n_unseen_r, struct err *err)
+{
+	struct imap_driver *drv = bs->drv;
+	int r = 0;
+	for (size_t k = b ? b + 1 : 0; k <= b + 1 && bs->next < bs->n && r == 0; k++)
+		r = ask(bs, k, err);
+	if (r == 0)
+		r = imap_wire_read_fetch(drv, bs->tag[b % 2], on_summary, c,
+					 _("fetching new messages from"), err);
+	if (r == 0)
+		r = store_batch(drv, folder, &c->got, err);
+	if (r == 0 && drv->vanished.n) {
+		r = imap_remove_uids(drv, folder, drv->vanished.v, drv->vanished.n, err);
+		drv->vanished.n = 0;
+	}
+	for (size_t i = 0; r == 0 && n_unseen_r && i < c->got.n; i++)
+		*n_unseen_r += !(c->got.v[i].flags & MSG_SEEN);
+	summaries_release(&c->got);
+	return r;
+}
+
 int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uids, size_t n,
 			 size_t *n_unseen_r, struct err *err)
 {
@@ -114,39 +170,16 @@ int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uid
 	char *label = xasprintf(_("%s: new messages"), f.name);
 	char *items = summary_items(drv->condstore);
 	struct sum_ctx c = { drv, ARRAY_INIT };
-	/* Batch b+1 is asked for before batch b is read and stored, so the server
-	 * is never idle waiting for the store. */
-	const char *what = _("fetching new messages from");
-	size_t start[2] = { 0 }, len[2] = { 0 };
-	char tag[2][16];
-	size_t done = 0, next = 0;
+	struct batches bs = { .drv = drv, .uids = uids, .n = n, .items = items };
+	size_t done = 0;
 	int r = 0;
 	for (size_t b = 0; done < n && r == 0; b++) {
-		for (size_t k = b ? b + 1 : 0; k <= b + 1 && next < n && r == 0; k++) {
-			size_t want = batch_sizes[k < ARRAY_SIZE(batch_sizes) ? k
-						  : ARRAY_SIZE(batch_sizes) - 1];
-			start[k % 2] = next;
-			len[k % 2] = n - next < want ? n - next : want;
-			next += len[k % 2];
-			r = imap_wire_send_fetch(drv, uids + start[k % 2], len[k % 2], items,
-						 tag[k % 2], what, err);
-		}
-		if (r == 0)
-			r = imap_wire_read_fetch(drv, tag[b % 2], on_summary, &c, what, err);
-		if (r == 0)
-			r = store_batch(drv, folder, &c.got, err);
-		if (r == 0 && drv->vanished.n) {
-			r = imap_remove_uids(drv, folder, drv->vanished.v, drv->vanished.n, err);
-			drv->vanished.n = 0;
-		}
-		for (size_t i = 0; r == 0 && n_unseen_r && i < c.got.n; i++)
-			*n_unseen_r += !(c.got.v[i].flags & MSG_SEEN);
-		summaries_release(&c.got);
-		done += len[b % 2];
+		r = one_batch(&bs, b, &c, folder, n_unseen_r, err);
+		done += bs.len[b % 2];
 		imap_progress(drv, label, done, n);
 	}
 	/* A command sent ahead and not read leaves the session out of step. */
-	if (r < 0 && next > done && drv->s)
+	if (r < 0 && bs.next > done && drv->s)
 		drv->s->broken = true;
 	ARRAY_RELEASE(&c.got);
 	free(items);

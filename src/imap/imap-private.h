@@ -70,6 +70,7 @@ struct imap_flagrec {
 	size_t n_keywords;
 };
 typedef ARRAY(struct imap_flagrec) imap_flagrecs;
+void imap_flagrec_release(struct imap_flagrec *r);
 void imap_flagrecs_release(imap_flagrecs *v);
 /* Appends m's UID, flags, keywords and MODSEQ (copied). */
 void imap_add_flagrec(imap_flagrecs *v, const struct imap_msg *m);

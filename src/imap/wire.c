@@ -207,6 +207,28 @@ static void flags(struct cur *c, struct imap_msg *m, kw_list *kws)
 	ARRAY_RELEASE(&ends);
 }
 
+/* BODY[section]<origin> and its string, from the '['. */
+static void body_section(struct cur *c, struct imap_msg *m)
+{
+	char *open = c->p;
+	while (c->p < c->end && *c->p != ']')
+		c->p++;
+	expect(c, ']');
+	if (at(c, '<'))
+		while (c->p < c->end && *c->p++ != '>')
+			;
+	skip_spaces(c);
+	size_t len;
+	char *s = string(c, &len);
+	if (open[1] == ']') {   /* BODY[]: the whole message */
+		m->body = s ? s : "";
+		m->body_len = len;
+	} else {
+		m->header = s ? s : "";
+		m->header_len = len;
+	}
+}
+
 /* The att-list of a FETCH response, from after "FETCH ". */
 static void fetch_atts(struct cur *c, struct imap_msg *m, kw_list *kws)
 {
@@ -214,26 +236,8 @@ static void fetch_atts(struct cur *c, struct imap_msg *m, kw_list *kws)
 	while (!c->bad && !at(c, ')')) {
 		char *name;
 		size_t n = atom(c, &name);
-		bool section = at(c, '[');
-		if (section) {          /* BODY[HEADER.FIELDS (...)] or BODY[] */
-			char *open = c->p;
-			while (c->p < c->end && *c->p != ']')
-				c->p++;
-			expect(c, ']');
-			if (at(c, '<'))
-				while (c->p < c->end && *c->p++ != '>')
-					;
-			skip_spaces(c);
-			size_t len;
-			char *s = string(c, &len);
-			bool whole = c->p > open && open[1] == ']';
-			if (whole) {
-				m->body = s ? s : "";
-				m->body_len = len;
-			} else {
-				m->header = s ? s : "";
-				m->header_len = len;
-			}
+		if (at(c, '[')) {
+			body_section(c, m);
 		} else if (n == 3 && !str_ncasecmp(name, "UID", 3)) {
 			skip_spaces(c);
 			m->uid = (uint32_t)number(c);
@@ -394,6 +398,64 @@ struct sink {
 	store_uids *search;
 };
 
+/* An untagged response ("* ..."), from after the star. */
+static int untagged(struct imap_driver *drv, struct cur *c, char *end, const struct sink *sk,
+		    const char *what, struct err *err)
+{
+	skip_spaces(c);
+	char *word;
+	uint64_t num = 0;
+	if (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+		num = number(c);
+		skip_spaces(c);
+	}
+	size_t wn = atom(c, &word);
+	skip_spaces(c);
+	if (wn == 5 && !str_ncasecmp(word, "FETCH", 5)) {
+		kw_list kws = ARRAY_INIT;
+		struct imap_msg m = { .seq = (uint32_t)num };
+		fetch_atts(c, &m, &kws);
+		if (!c->bad && sk->fetch)
+			sk->fetch(sk->aux, &m);
+		else if (!c->bad && m.uid && m.has_flags)
+			imap_add_flagrec(&drv->flagrecs, &m);
+		ARRAY_RELEASE(&kws);
+	} else if (wn == 3 && !str_ncasecmp(word, "BYE", 3)) {
+		err_set(err, ERR_NET, _("%s %s: the server ended the session: %.*s"), what,
+			net_conn_peer(drv->s->conn), (int)(end - c->p), c->p);
+		drv->s->broken = true;
+		imap_check(drv, MAILIMAP_ERROR_STREAM, what, NULL);
+		return -1;
+	} else {
+		other_untagged(drv, c, num, word, wn, sk->search);
+		c->bad = false;  /* whatever else it said is not ours to judge */
+	}
+	return c->bad ? broken(drv, what, err) : 0;
+}
+
+/* The tagged reply that ends the command: 1 for OK, else -1 and err. */
+static int tagged(struct imap_driver *drv, struct cur *c, char *end, const char *tag,
+		  const char *what, struct err *err)
+{
+	size_t tl = strlen(tag);
+	if ((size_t)(end - c->p) <= tl || strncmp(c->p, tag, tl) != 0 || c->p[tl] != ' ')
+		return broken(drv, what, err);
+	c->p += tl + 1;
+	char *status;
+	size_t sn = atom(c, &status);
+	skip_spaces(c);
+	if (sn == 2 && !str_ncasecmp(status, "OK", 2))
+		return 1;
+	bool bad = sn == 3 && !str_ncasecmp(status, "BAD", 3);
+	err_set(err, bad ? ERR_PROTOCOL : ERR_SERVER_PERM, _("%s %s: the server said: %.*s"), what,
+		net_conn_peer(drv->s->conn), (int)(end - c->p), c->p);
+	if (bad) {
+		drv->s->broken = true;
+		imap_check(drv, MAILIMAP_ERROR_STREAM, what, NULL);
+	}
+	return -1;
+}
+
 /* One response; 1 when it was the tagged end of the command. */
 static int take_response(struct imap_driver *drv, MMAPString *r, const char *tag,
 			 const struct sink *sk, const char *what, struct err *err)
@@ -402,56 +464,10 @@ static int take_response(struct imap_driver *drv, MMAPString *r, const char *tag
 	char *end = c.end;
 	while (end > c.p && (end[-1] == '\n' || end[-1] == '\r'))
 		end--;
-	if (at(&c, '*')) {
-		c.p++;
-		skip_spaces(&c);
-		char *word;
-		size_t wn;
-		uint64_t num = 0;
-		if (c.p < c.end && *c.p >= '0' && *c.p <= '9') {
-			num = number(&c);
-			skip_spaces(&c);
-		}
-		wn = atom(&c, &word);
-		skip_spaces(&c);
-		if (wn == 5 && !str_ncasecmp(word, "FETCH", 5)) {
-			kw_list kws = ARRAY_INIT;
-			struct imap_msg m = { .seq = (uint32_t)num };
-			fetch_atts(&c, &m, &kws);
-			if (!c.bad && sk->fetch)
-				sk->fetch(sk->aux, &m);
-			else if (!c.bad && m.uid && m.has_flags)
-				imap_add_flagrec(&drv->flagrecs, &m);
-			ARRAY_RELEASE(&kws);
-		} else if (wn == 3 && !str_ncasecmp(word, "BYE", 3)) {
-			drv->s->broken = true;
-			err_set(err, ERR_NET, _("%s %s: the server ended the session: %.*s"), what,
-				net_conn_peer(drv->s->conn), (int)(end - c.p), c.p);
-			imap_check(drv, MAILIMAP_ERROR_STREAM, what, NULL);
-			return -1;
-		} else {
-			other_untagged(drv, &c, num, word, wn, sk->search);
-			c.bad = false;  /* whatever else it said is not ours to judge */
-		}
-		return c.bad ? broken(drv, what, err) : 0;
-	}
-	size_t tl = strlen(tag);
-	if ((size_t)(end - c.p) <= tl || strncmp(c.p, tag, tl) != 0 || c.p[tl] != ' ')
-		return broken(drv, what, err);
-	c.p += tl + 1;
-	char *status;
-	size_t sn = atom(&c, &status);
-	skip_spaces(&c);
-	if (sn == 2 && !str_ncasecmp(status, "OK", 2))
-		return 1;
-	bool bad = sn == 3 && !str_ncasecmp(status, "BAD", 3);
-	if (bad)
-		drv->s->broken = true;
-	err_set(err, bad ? ERR_PROTOCOL : ERR_SERVER_PERM, _("%s %s: the server said: %.*s"), what,
-		net_conn_peer(drv->s->conn), (int)(end - c.p), c.p);
-	if (bad)
-		imap_check(drv, MAILIMAP_ERROR_STREAM, what, NULL);
-	return -1;
+	if (!at(&c, '*'))
+		return tagged(drv, &c, end, tag, what, err);
+	c.p++;
+	return untagged(drv, &c, end, sk, what, err);
 }
 
 static int read_until_tagged(struct imap_driver *drv, const char *tag, const struct sink *sk,
