@@ -110,39 +110,46 @@ static int store_batch(struct imap_driver *drv, uint32_t folder, const summary_l
 	return 0;
 }
 
-/* The batches of one fetch: uids newest first, cut into batch_sizes. Batch
- * b+1 is asked for before batch b is read and stored, so the server is never
- * idle waiting for the store. */
+/* The batches of one fetch: uids newest first, cut into batch_sizes, up to
+ * PIPELINE of them asked for ahead of the one being read and stored, so the
+ * server streams without a pause while the store commits. */
+#define PIPELINE 8
+
 struct batches {
 	struct imap_driver *drv;
 	const uint32_t *uids;
 	size_t n, next;          /* next: the first UID not asked for yet */
-	size_t start[2], len[2];
-	char tag[2][16];
+	size_t asked, read;      /* batches asked for, and read */
+	struct {
+		size_t len;
+		char tag[16];
+	} ring[PIPELINE];
 	const char *items;
 };
 
-static int ask(struct batches *bs, size_t k, struct err *err)
+static int ask(struct batches *bs, struct err *err)
 {
+	size_t k = bs->asked++;
 	size_t want = batch_sizes[k < ARRAY_SIZE(batch_sizes) ? k : ARRAY_SIZE(batch_sizes) - 1];
-	size_t *len = &bs->len[k % 2];
-	bs->start[k % 2] = bs->next;
-	*len = bs->n - bs->next < want ? bs->n - bs->next : want;
-	bs->next += *len;
-	return imap_wire_send_fetch(bs->drv, bs->uids + bs->start[k % 2], *len, bs->items,
-				    bs->tag[k % 2], _("fetching new messages from"), err);
+	size_t start = bs->next, len = bs->n - start < want ? bs->n - start : want;
+	bs->next += len;
+	bs->ring[k % PIPELINE].len = len;
+	return imap_wire_send_fetch(bs->drv, bs->uids + start, len, bs->items,
+				    bs->ring[k % PIPELINE].tag, _("fetching new messages from"), err);
 }
 
-/* Reads batch b (asking for the one after it first) and stores it. */
-static int one_batch(struct batches *bs, size_t b, struct sum_ctx *c, uint32_t folder,
-		     size_t *n_unseen_r, struct err *err)
+/* Reads the next batch (after asking for more) and stores it; *len_r: its size. */
+static int one_batch(struct batches *bs, struct sum_ctx *c, uint32_t folder, size_t *n_unseen_r,
+		     size_t *len_r, struct err *err)
 {
 	struct imap_driver *drv = bs->drv;
 	int r = 0;
-	for (size_t k = b ? b + 1 : 0; k <= b + 1 && bs->next < bs->n && r == 0; k++)
-		r = ask(bs, k, err);
+	while (r == 0 && bs->asked - bs->read < PIPELINE && bs->next < bs->n)
+		r = ask(bs, err);
+	size_t k = bs->read++;
+	*len_r = bs->ring[k % PIPELINE].len;
 	if (r == 0)
-		r = imap_wire_read_fetch(drv, bs->tag[b % 2], on_summary, c,
+		r = imap_wire_read_fetch(drv, bs->ring[k % PIPELINE].tag, on_summary, c,
 					 _("fetching new messages from"), err);
 	if (r == 0)
 		r = store_batch(drv, folder, &c->got, err);
@@ -173,13 +180,14 @@ int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uid
 	struct batches bs = { .drv = drv, .uids = uids, .n = n, .items = items };
 	size_t done = 0;
 	int r = 0;
-	for (size_t b = 0; done < n && r == 0; b++) {
-		r = one_batch(&bs, b, &c, folder, n_unseen_r, err);
-		done += bs.len[b % 2];
+	while (done < n && r == 0) {
+		size_t len = 0;
+		r = one_batch(&bs, &c, folder, n_unseen_r, &len, err);
+		done += len;
 		imap_progress(drv, label, done, n);
 	}
 	/* A command sent ahead and not read leaves the session out of step. */
-	if (r < 0 && bs.next > done && drv->s)
+	if (r < 0 && bs.asked > bs.read && drv->s)
 		drv->s->broken = true;
 	ARRAY_RELEASE(&c.got);
 	free(items);
