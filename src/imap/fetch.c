@@ -21,9 +21,10 @@ static const char *const summary_fields[] = {
 	"CONTENT-TYPE",
 };
 
-/* The first batch fills a screen; the next ones grow so that round trips
- * stay few. */
-static const size_t batch_sizes[] = { 50, 450, 1500, 3000, 5000 };
+/* The first batch fills a screen; the next ones grow, up to a size whose
+ * summaries stay small in memory (the batches are pipelined, so their number
+ * costs no round trips). */
+static const size_t batch_sizes[] = { 50, 450, 1000, 2000 };
 
 typedef ARRAY(struct msg_summary) summary_list;
 
