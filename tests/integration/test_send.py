@@ -189,7 +189,7 @@ t.eq(len([m for m in r.sink_messages() if b"nobody@example.test" in m[2]]), 0,
 
 holder = os.path.join(t.tmpdir, "hold.sh")
 with open(holder, "w") as f:
-    f.write("#!/bin/sh\ntouch %s/holding\nsleep 3\n" % t.tmpdir)
+    f.write("#!/bin/sh\ntouch %s/holding\nsleep 8\n" % t.tmpdir)
 os.chmod(holder, 0o755)
 busy = p.popen("compose", "-a", "sub", "--edit", "bob@example.test", env={"EDITOR": holder},
                stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -2,6 +2,8 @@
  * outbox (durably), tries to send it at once, and says which happened. */
 #include "common.h"
 
+#include <time.h>
+
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/sendui.h"
@@ -68,13 +70,22 @@ static int spool_if_busy(struct cli *cli, const struct account_conf *a,
 {
 	struct store *s = NULL;
 	struct err err = ERR_INIT;
-	if (cli->store || store_open(cli_data_dir(cli), 0, &s, &err) == 0) {
-		store_close(&s);
+	if (cli->store)
 		return -1;
-	}
-	if (err.kind != ERR_LOCKED) {
+	/* Another postie send finishes within moments: wait a little for it
+	 * before spooling (the interface keeps the store, so it gets the spool). */
+	for (int i = 0; i < 30; i++) {
 		err_clear(&err);
-		return -1;      /* the usual path reports it */
+		if (store_open(cli_data_dir(cli), 0, &s, &err) == 0) {
+			store_close(&s);
+			return -1;
+		}
+		if (err.kind != ERR_LOCKED) {
+			err_clear(&err);
+			return -1;      /* the usual path reports it */
+		}
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
 	}
 	char *busy = xstrdup(err_msg(&err));
 	char *dir = outbox_spool_dir(cli_data_dir(cli), a->account);
@@ -86,8 +97,8 @@ static int spool_if_busy(struct cli *cli, const struct account_conf *a,
 	if (outbox_check(a, &sm, &err) < 0 || outbox_spool_add(dir, &sm, &err) < 0)
 		status = cli_fail(&err);
 	else
-		cli_print(stdout, _("%s: queued in the spool (%s), for the postie that is running "
-				    "to send: %s\n"), a->account, dir, busy);
+		cli_print(stdout, _("%s: queued in the spool (%s): %s; it goes out with that "
+				    "postie's next flush (or postie outbox flush)\n"), a->account, dir, busy);
 	free(fcc);
 	free(dir);
 	free(busy);
