@@ -339,7 +339,7 @@ void tui_apply_event(struct tui *t, struct event *ev)
 		break;
 	case EV_MSGS_ADDED:
 		if (showing(t, ev->account, ev->folder))
-			msglist_add(&t->ml, ev->msgs, ev->n_msgs);
+			msglist_add_take(&t->ml, ev->msgs, ev->n_msgs);
 		break;
 	case EV_FLAGS:
 		if (showing(t, ev->account, ev->folder))

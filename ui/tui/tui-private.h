@@ -135,6 +135,7 @@ struct tui {
 	bool quit;
 	bool redraw_all;
 	struct timespec last_rebuild;
+	long rebuild_ms;        /* what the last rebuild took */
 	uint32_t pending_key;   /* an Esc waiting for its second key */
 };
 
