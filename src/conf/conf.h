@@ -60,6 +60,11 @@ struct account_conf {
 	char *smtp_user;              /* defaults to user */
 	char *smtp_password_command;  /* defaults to password_command */
 
+	/* Sending (core/compose.h, core/outbox.h). */
+	char *alternates;       /* more addresses that are the user's, blank- or
+				 * comma-separated; shell patterns allowed (*@example.org) */
+	char *signature_file;   /* appended to new messages, replies and forwards */
+	bool save_sent;         /* keep a copy of sent mail in the Sent folder (default yes) */
 	/* Mail kept on this machine (IMAP), sync_bodies = none | recent DAYS | all:
 	 * bodies fetched ahead by a sync, for reading offline (opened ones are
 	 * always kept). sync_bodies_days is DAYS for recent. Default none. */
@@ -86,7 +91,6 @@ struct account_conf {
 	bool leave_on_server;         /* keep downloaded messages on the server */
 	int delete_after_days;        /* with leave_on_server: DELE N days after download; 0 never */
 	bool delete_on_server_when_deleted; /* deleting the local copy deletes the server's */
-	int check_interval;           /* minutes between the TUI's checks for new mail; 0 never */
 
 	/* Filled by conf_load after parsing: whether a key was given. */
 	bool set_port, set_tls, set_smtp_port, set_smtp_tls, set_subscribed_only;
@@ -122,6 +126,9 @@ struct global_conf {
 	char *mailcap_path;     /* colon-separated mailcap files; NULL: $MAILCAPS or the usual */
 	bool set_html_mailcap;
 
+	/* Composing (core/compose.h). */
+	bool edit_headers;      /* the editor shows From, To, Cc, ... above the body */
+	char *attribution;      /* the line before a quote; NULL: "On %d, %n wrote:" */
 	/* The full-screen interface (ui/tui). bind and color lines are checked
 	 * by core/uiconf.h, which knows the commands and screen elements. */
 	struct conf_lines bind;         /* "CONTEXT[,CONTEXT] KEY COMMAND" */

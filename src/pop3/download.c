@@ -16,6 +16,7 @@
 
 #include "conf/conf.h"
 #include "core/driver.h"
+#include "msg/msg.h"
 #include "pop3/listing.h"
 #include "pop3/pop3-private.h"
 #include "pop3/wire.h"
@@ -77,9 +78,14 @@ static void progress(struct pass *ps, bool force)
 	if (!obs || !obs->progress || (!force && t - ps->last_report < 0.1))
 		return;
 	ps->last_report = t;
-	char *what = xasprintf(_("INBOX: message %u of %u"), ps->msgs_done, ps->msgs_total);
+	char *done = msg_size_text((size_t)ps->bytes_done);
+	char *total = msg_size_text((size_t)ps->bytes_total);
+	char *what = xasprintf(_("INBOX: message %u of %u, %s of %s"), ps->msgs_done,
+			       ps->msgs_total, done, total);
 	obs->progress(obs->aux, what, ps->bytes_done, ps->bytes_total);
 	free(what);
+	free(done);
+	free(total);
 }
 
 static const char *peer(struct pass *ps)
@@ -316,6 +322,9 @@ static int forget_gone(struct pass *ps, struct err *err)
 static int run(struct pass *ps, struct err *err)
 {
 	struct pop3_driver *p = ps->p;
+	if (p->s && (pop3_session_broken(p->s) ||
+		     pop3_mono_now() - p->s_opened > POP3_SESSION_FRESH))
+		pop3_session_close(&p->s);      /* the server may have dropped it */
 	if (!p->s && pop3_session_open(ps->d->conf, ps->d->net, ps->d->cancel, &p->s, err) < 0)
 		return -1;
 	if (pop3_list_all(p->s, &ps->l, err) < 0)
@@ -340,7 +349,11 @@ int pop3_pass(struct driver *d, enum pop3_pass_mode mode, uint32_t *n_new_r, str
 {
 	struct pass ps = { .d = d, .p = d->priv, .mode = mode, .now = clock_now() };
 	pop3_listing_init(&ps.l);
-	int r = run(&ps, err);
+	struct err e = ERR_INIT;
+	int r = run(&ps, &e);
+	ps.p->online = r == 0 || !pop3_unreachable(e.kind);
+	err_move(err, &e);
+	err_clear(&e);
 	if (ps.in_group)
 		store_abort(d->store);
 	/* Without QUIT nothing marked in this session is deleted. */

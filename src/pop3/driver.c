@@ -3,6 +3,7 @@
 #include "common.h"
 
 #include <poll.h>
+#include <time.h>
 
 #include "conf/conf.h"
 #include "core/driver.h"
@@ -44,25 +45,43 @@ static struct pop3_driver *priv(struct driver *d)
 	return d->priv;
 }
 
+bool pop3_unreachable(enum err_kind kind)
+{
+	return kind == ERR_NET || kind == ERR_TIMEOUT || kind == ERR_CANCELLED ||
+	       kind == ERR_TLS || kind == ERR_AUTH;
+}
+
+int64_t pop3_mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+/* Logs in (keeping the session for a pass that follows at once). */
 static int drv_connect(struct driver *d, struct err *err)
 {
 	struct pop3_driver *p = priv(d);
-	if (p->s && !pop3_session_broken(p->s))
+	if (p->online)
 		return 0;
 	pop3_session_free(&p->s);
-	return pop3_session_open(d->conf, d->net, d->cancel, &p->s, err);
+	if (pop3_session_open(d->conf, d->net, d->cancel, &p->s, err) < 0)
+		return -1;
+	p->s_opened = pop3_mono_now();
+	p->online = true;
+	return 0;
 }
 
 static void drv_disconnect(struct driver *d)
 {
 	/* Outside a pass nothing is marked for deletion: QUIT commits nothing. */
 	pop3_session_close(&priv(d)->s);
+	priv(d)->online = false;
 }
 
 static bool drv_connected(struct driver *d)
 {
-	struct pop3_driver *p = priv(d);
-	return p->s && !pop3_session_broken(p->s);
+	return priv(d)->online;
 }
 
 static int drv_sync_folder(struct driver *d, uint32_t folder, unsigned flags, struct err *err)
@@ -134,11 +153,13 @@ static int drv_replay_journal(struct driver *d, struct err *err)
 	return marked ? pop3_pass(d, PASS_DELETE_ONLY, NULL, err) : 0;
 }
 
-/* POP3 cannot push: sleep until woken or the time is up, then look. */
+/* POP3 cannot push: sleep, without a session (the server would lock the
+ * mailbox and drop us), until woken or the time is up, then look. */
 static int drv_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int timeout_ms,
 			    struct err *err)
 {
 	(void)folder;
+	pop3_session_close(&priv(d)->s);
 	struct pollfd p = { .fd = wake_fd, .events = POLLIN };
 	int r;
 	do
@@ -150,6 +171,55 @@ static int drv_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int 
 	if (pop3_pass(d, PASS_DOWNLOAD, &n_new, err) < 0)
 		return -1;
 	return n_new > 0;
+}
+
+/* Folders of a POP3 account exist only in the store. The INBOX and the
+ * special folders stay; a folder is deleted only when empty, since its
+ * messages exist nowhere else. */
+static int drv_folder_op(struct driver *d, enum folder_op op, const char *name,
+			 const char *new_name, struct err *err)
+{
+	struct store_folder f = { 0 };
+	int r = name && *name ? store_folder_get(d->store, name, &f, err)
+			      : err_set(err, ERR_USAGE, _("a folder needs a name"));
+	if (r == 0 && op != FOLDER_CREATE)
+		r = err_set(err, ERR_NOT_FOUND, _("account %s has no folder '%s'"),
+			    d->conf->account, name);
+	else if (r > 0 && op != FOLDER_CREATE && f.role != ROLE_NONE &&
+		 (op == FOLDER_RENAME || op == FOLDER_DELETE))
+		r = err_set(err, ERR_USAGE, _("%s is a special folder of account %s and stays"),
+			    name, d->conf->account);
+	else if (r > 0 && op == FOLDER_DELETE && f.n_messages)
+		r = err_set(err, ERR_USAGE, _("folder %s still holds %u messages, which exist "
+					      "nowhere else: move or delete them first"),
+			    name, f.n_messages);
+	if (r < 0) {
+		store_folder_release(&f);
+		return -1;
+	}
+	switch (op) {
+	case FOLDER_CREATE:
+		r = r ? 0 : store_folder_ensure(d->store, name, &f, err);
+		if (r >= 0 && !(f.attrs & FOLDER_SUBSCRIBED)) {
+			f.attrs |= FOLDER_SUBSCRIBED;
+			r = store_folder_update(d->store, &f, err);
+		}
+		break;
+	case FOLDER_RENAME:
+		r = store_folder_rename(d->store, f.id, new_name ? new_name : "", err);
+		break;
+	case FOLDER_DELETE:
+		r = store_folder_remove(d->store, f.id, err);
+		break;
+	case FOLDER_SUBSCRIBE:
+	case FOLDER_UNSUBSCRIBE:
+		f.attrs = op == FOLDER_SUBSCRIBE ? f.attrs | FOLDER_SUBSCRIBED
+						 : f.attrs & ~(unsigned)FOLDER_SUBSCRIBED;
+		r = store_folder_update(d->store, &f, err);
+		break;
+	}
+	store_folder_release(&f);
+	return r < 0 ? -1 : 0;
 }
 
 static void drv_free(struct driver **dp)
@@ -177,7 +247,7 @@ static const struct driver_ops pop3_ops = {
 	.fetch_body = drv_fetch_body,
 	.replay_journal = drv_replay_journal,
 	.wait_changes = drv_wait_changes,
-	.folder_op = NULL,
+	.folder_op = drv_folder_op,
 	.append = NULL,
 	.free = drv_free,
 };

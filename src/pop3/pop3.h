@@ -73,7 +73,9 @@ bool pop3_session_broken(const struct pop3_session *s);
  * message back. Servers without UIDL: by a digest of Message-ID, Date, From,
  * Subject and size (TOP n 0, or the message itself without TOP); a notice
  * says so. A session lasts one pass: connected() is false after a sync.
- * wait_changes() sleeps on wake_fd and then syncs the INBOX. */
+ * wait_changes() sleeps on wake_fd and then syncs the INBOX. folder_op()
+ * works on the store alone (the folders exist nowhere else): the INBOX and
+ * the special folders stay, and a folder is deleted only when empty. */
 
 /* Makes d (whose fields but ops and priv are set) a POP3 driver, creating
  * the local folders INBOX, Sent, Drafts and Trash when missing. */

@@ -6,15 +6,30 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "util/err.h"
+
 struct driver;
 struct err;
 struct pop3_session;
 
+/* POP3 servers lock the mailbox while a session lasts, and drop idle ones:
+ * a session is never kept between passes. "Connected" means the server was
+ * reachable at the last try (connect() or a pass), so the worker treats the
+ * account as online between passes. */
 struct pop3_driver {
-	struct pop3_session *s;   /* open between connect() and the end of a pass */
+	struct pop3_session *s;   /* opened by connect(), used by the next pass */
+	int64_t s_opened;         /* when (seconds, monotonic) */
+	bool online;              /* the last connect or pass reached the server */
 	uint32_t inbox;           /* the store folder new mail goes to */
 	bool told_no_uidl;        /* the "no UIDL" notice was given */
 };
+
+/* A session connect() opened is used by a pass only this young (seconds). */
+#define POP3_SESSION_FRESH 30
+/* Whether an error means the server could not be reached (or refused us). */
+bool pop3_unreachable(enum err_kind kind);
+/* Seconds on the monotonic clock. */
+int64_t pop3_mono_now(void);
 
 /* A commit (synced to disk) at least every this many messages or bytes. */
 #define POP3_BATCH_MESSAGES 256

@@ -34,11 +34,20 @@ SCRIPT_TESTS += \
 	tests/integration/test_pop3_sync.py \
 	tests/integration/test_pop3_kill.py \
 	tests/integration/test_pop3_keep.py \
-	tests/integration/test_pop3_server.py
+	tests/integration/test_pop3_server.py \
+	tests/integration/test_pop3_local.py \
+	tests/integration/test_faultproxy.py
 EXTRA_DIST += tests/lib/storetest.py tests/servers/faultproxy.py tests/servers/pop3fake.py
 check_PROGRAMS += tests/integration/store-dump
 tests_integration_store_dump_LDADD = $(POSTIE_CORE_LIBS)
 SCRIPT_TESTS += tests/integration/test_store_cli.py
+
+## Sending: compose, postie send, the outbox, failures and kill -9 (src/smtp,
+## src/msg/compose.h, src/core/outbox.h).
+SCRIPT_TESTS += \
+	tests/integration/test_send.py \
+	tests/integration/test_send_failures.py \
+	tests/integration/test_send_crash.py
 
 ## IMAP sync (src/imap, src/core): sync modes, offline journal, kills, IDLE.
 SCRIPT_TESTS += \

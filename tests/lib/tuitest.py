@@ -88,8 +88,13 @@ class Terminal:
         full_env.update({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
         envs = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in
                         [("TERM", term), ("LANG", "C.UTF-8"), ("LC_ALL", "C.UTF-8")])
-        cmd = "cd %s && exec env %s %s" % (shlex.quote(cwd or os.getcwd()), envs,
-                                            " ".join(shlex.quote(a) for a in argv))
+        # tmux 3.3 sometimes marks the pane dead without its exit status, so
+        # the shell stays and writes the status to a file (signal() aims at
+        # the program, the shell's child).
+        self._status_file = os.path.join(self.dir, "status")
+        cmd = "cd %s && env %s %s; echo $? > %s" % (
+            shlex.quote(cwd or os.getcwd()), envs, " ".join(shlex.quote(a) for a in argv),
+            shlex.quote(self._status_file))
         self._tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", str(cols),
                    "-y", str(rows), cmd, env=full_env)
         self._tmux("set-option", "-t", "t", "remain-on-exit", "on")
@@ -196,10 +201,15 @@ class Terminal:
         out = self._tmux("display-message", "-p", "-t", "t",
                          "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}",
                          check=False).strip().split(":")
-        # tmux may see the terminal close a moment before it has the status
-        if len(out) == 3 and out[0] == "1" and (out[1] or out[2]):
+        try:
+            with open(self._status_file) as f:
+                written = f.read().strip()
+        except OSError:
+            written = ""
+        # tmux may see the terminal close a moment before the status is known
+        if len(out) == 3 and out[0] == "1" and written.isdigit():
             self._screen = self._tmux("capture-pane", "-p", "-t", "t", check=False)
-            self.status = int(out[1]) if out[1] else 128 + int(out[2])
+            self.status = int(written)
             return False
         return True
 
@@ -212,8 +222,16 @@ class Terminal:
         return None
 
     def pid(self):
+        """The program's pid (the child of the pane's shell), else the shell's."""
         out = self._tmux("display-message", "-p", "-t", "t", "#{pane_pid}", check=False).strip()
-        return int(out) if out.isdigit() else None
+        if not out.isdigit():
+            return None
+        try:
+            with open("/proc/%s/task/%s/children" % (out, out)) as f:
+                children = f.read().split()
+        except OSError:
+            children = []
+        return int(children[0]) if children else int(out)
 
     def signal(self, sig):
         pid = self.pid()

@@ -67,6 +67,7 @@ class _Link:
         self.server = server
         self.plan = plan
         self.count = {"up": 0, "down": 0}
+        self.ended = set()              # directions whose source sent its end
         self.stalled = False
         self.closed = False
         self.lock = threading.Lock()
@@ -82,6 +83,8 @@ class _Link:
             if self.closed:
                 return
             self.closed = True
+        if cut:     # counted before the client can see the end
+            self.proxy._count("cuts", 1)
         for s in (self.client, self.server):
             try:
                 if cut and self.plan.rst:
@@ -94,8 +97,19 @@ class _Link:
                 s.close()
             except OSError:
                 pass
-        if cut:
-            self.proxy._count("cuts", 1)
+
+    def _end(self, direction, dst):
+        """The source of one direction closed: pass the half-close on, and
+        close the link once both directions have ended."""
+        try:
+            dst.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        with self.lock:
+            self.ended.add(direction)
+            both = len(self.ended) == 2
+        if both:
+            self.close()
 
     def _limit(self, direction, n):
         """How many of the next n bytes may pass before a rule applies."""
@@ -128,7 +142,7 @@ class _Link:
                 want = self._limit(direction, want) or 1
                 data = src.recv(want)
                 if not data:
-                    self.close()
+                    self._end(direction, dst)
                     return
                 # recv may not return more than asked, so limits hold exactly.
                 dst.sendall(data)

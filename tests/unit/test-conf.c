@@ -93,7 +93,6 @@ static void test_good(void)
 	is_str(h->host, "pop.example.net", "CRLF line ends");
 	ok(!h->leave_on_server && h->delete_after_days == 0 && !h->delete_on_server_when_deleted,
 	   "POP3: download and delete by default");
-	is_int(h->check_interval, 5, "check_interval default");
 	struct err e = ERR_INIT;
 	ok(conf_pick_account(c, NULL, &e) == w, "default_account picked");
 	ok(conf_pick_account(c, "nope", &e) == NULL && e.kind == ERR_USAGE, "unknown account");
@@ -215,13 +214,13 @@ static void test_pop3_keys(void)
 {
 	write_file("accounts/work.conf", "protocol = pop3\nhost = h\nuser = u\naddress = u@h\n"
 		   "leave_on_server = yes\ndelete_after_days = 14\n"
-		   "delete_on_server_when_deleted = yes\ncheck_interval = 0\n", 0600);
+		   "delete_on_server_when_deleted = yes\n", 0600);
 	struct conf_diags d = { 0 };
 	struct conf *c;
 	is_int(conf_load(confdir, &c, &d), 0, "POP3 keys load");
 	const struct account_conf *a = conf_find_account(c, "work");
 	ok(a && a->leave_on_server && a->delete_after_days == 14 &&
-	   a->delete_on_server_when_deleted && a->check_interval == 0, "POP3 keys read");
+	   a->delete_on_server_when_deleted, "POP3 keys read");
 	conf_diags_release(&d);
 	conf_free(&c);
 	remove_file("accounts/work.conf");

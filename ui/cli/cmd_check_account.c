@@ -72,6 +72,9 @@ static int check_pop3(struct cli *cli, const struct account_conf *a, struct err 
 	report_conn(a, pop3_session_conn(s));
 	cli_print(stdout, _("  logged in as %s (%s)\n"), a->user, pop3_session_login_method(s));
 	cli_print(stdout, _("  capabilities: %s\n"), pop3_session_capabilities(s));
+	if (!pop3_session_has_capability(s, "UIDL"))
+		cli_print(stdout, _("  no UIDL listed: downloaded messages will be recognised by their "
+				    "Message-ID, Date and size\n"));
 	unsigned count;
 	size_t size;
 	int r = pop3_session_stat(s, &count, &size, err);

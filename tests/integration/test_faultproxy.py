@@ -1,0 +1,155 @@
+"""The fault proxy itself (tests/servers/faultproxy.py), against a small
+server that sends a known stream: faithful forwarding, cuts after an exact
+number of bytes each way, a stall, a rate limit, seeded random cuts that
+repeat, and the control socket of a proxy in another process."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from faultproxy import FaultProxy, FaultProxyClient
+from postie_test import TAP
+
+t = TAP()
+DATA = bytes(range(256)) * 400          # 102,400 bytes
+
+
+class Source:
+    """Sends DATA to every client, and counts what each client sends it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.received = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _serve(self, c):
+        try:
+            c.sendall(DATA)
+            got = b""
+            while True:
+                data = c.recv(65536)
+                if not data:
+                    break
+                got += data
+            self.received.append(got)
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+
+def same(got, want, name):
+    """Compares byte strings without printing 100 kB on a failure."""
+    t.ok(got == want, name, None if got == want else
+         "got %d bytes, expected %d (first difference at %d)" % (
+             len(got), len(want), next((i for i, (a, b) in enumerate(zip(got, want)) if a != b),
+                                       min(len(got), len(want)))))
+
+
+def fetch(port, send=b"", timeout=20):
+    """Connects, sends `send`, reads until the end; returns (bytes, seconds)."""
+    t0 = time.monotonic()
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    out = b""
+    try:
+        if send:
+            s.sendall(send)
+        s.shutdown(socket.SHUT_WR)
+        while True:
+            data = s.recv(65536)
+            if not data:
+                break
+            out += data
+    except OSError:
+        pass
+    finally:
+        s.close()
+    return out, time.monotonic() - t0
+
+
+src = Source()
+t.cleanup(src.sock.close)
+p = FaultProxy("127.0.0.1", src.port)
+t.cleanup(p.stop)
+
+got, _ = fetch(p.port)
+same(got, DATA, "forwards the stream faithfully")
+
+p.cut_after(5000)
+got, _ = fetch(p.port)
+same(got, DATA[:5000], "cut_after: exactly the first 5000 bytes, then the end")
+t.eq(p.stats()["cuts"], 1, "the cut is counted")
+
+p.clear()
+p.cut_after(10, direction="up")
+s = socket.create_connection(("127.0.0.1", p.port), timeout=10)
+s.sendall(b"0123456789abcdef")
+time.sleep(0.5)
+s.close()
+time.sleep(0.3)
+t.ok(src.received and src.received[-1] == b"0123456789",
+     "cut_after up: the server gets exactly 10 bytes", repr(src.received[-1:]))
+
+p.clear()
+p.stall(1.0, after=1000)
+got, secs = fetch(p.port)
+t.ok(got == DATA and secs >= 1.0, "stall: all the data, a second late (%.2f s)" % secs)
+
+p.clear()
+p.rate(200000)
+got, secs = fetch(p.port)
+t.ok(got == DATA and secs >= 0.35, "rate: 100 kB at 200 kB/s takes about half a second "
+     "(%.2f s)" % secs)
+
+p.clear()
+p.random_cuts(seed=42, low=100, high=50000)
+first = [len(fetch(p.port)[0]) for _ in range(5)]
+p.random_cuts(seed=42, low=100, high=50000)
+second = [len(fetch(p.port)[0]) for _ in range(5)]
+t.eq(first, second, "random cuts repeat with the same seed")
+t.ok(all(100 <= n <= 50000 for n in first) and len(set(first)) > 1,
+     "random cuts fall between low and high, at different points", repr(first))
+
+p.clear()
+p.cut_after(3000, rst=True)
+got, _ = fetch(p.port)
+t.ok(len(got) <= 3000, "a reset cut delivers no more than the limit (%d)" % len(got))
+
+# A proxy in another process, driven through its control socket.
+ctl = os.path.join(t.tmpdir, "proxy.ctl")
+proc = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "..", "servers",
+                                                      "faultproxy.py"),
+                         "--target", "127.0.0.1:%d" % src.port, "--control", ctl],
+                        stdout=subprocess.PIPE, text=True)
+t.cleanup(proc.kill)
+info = json.loads(proc.stdout.readline())
+c = FaultProxyClient(ctl)
+got, _ = fetch(info["port"])
+same(got, DATA, "control: the other process forwards")
+c.cut_after(777)
+got, _ = fetch(info["port"])
+same(got, DATA[:777], "control: cut_after through the socket")
+t.eq(c.stats()["cuts"], 1, "control: stats through the socket")
+try:
+    c._call(cmd="nonsense")
+    t.ok(False, "control: a bad request is refused")
+except RuntimeError as e:
+    t.contains(str(e), "nonsense", "control: a bad request is refused, naming it")
+c.stop()
+t.eq(proc.wait(timeout=10), 0, "control: stop ends the process")
+
+t.done()
