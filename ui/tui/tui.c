@@ -330,6 +330,11 @@ static void timers(struct tui *t, bool keys_waiting)
 	long since = ms_between(&t->last_rebuild, &now);
 	long pause = 300 > 4 * t->rebuild_ms ? 300 : 4 * t->rebuild_ms;
 	bool small = t->ml.idx.n < 5000;
+	if (!small && !keys_waiting) {
+		/* a key that came in meanwhile also goes first */
+		struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
+		keys_waiting = poll(&in, 1, 0) > 0;
+	}
 	if ((keys_waiting && since < 2000 && !small) || (since < pause && !small))
 		return;
 	msglist_rebuild(&t->ml);
