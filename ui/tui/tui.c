@@ -500,6 +500,7 @@ static void release(struct tui *t)
 	free(t->questions);
 	pager_close(t);
 	free(t->pager.search);
+	compose_release_all();
 	msglist_release(&t->ml);
 	keymap_free(&t->km);
 	index_format_free(&t->fmt);
