@@ -97,6 +97,14 @@ int account_flush_outbox(struct account *a, unsigned flags, uint64_t reply_to, s
 	a->reply_to = 0;
 	if (r < 0)
 		log_warn("%s: outbox: %s", a->o.conf->account, err_msg(err));
+	if (res.sent) {
+		/* the copies to Sent went into the journal (IMAP) or a folder */
+		atomic_store(&a->journal_dirty, true);
+		a->folders_dirty = true;
+		pthread_mutex_lock(&a->store_lock);
+		account_flush_folders(a, false);
+		pthread_mutex_unlock(&a->store_lock);
+	}
 	/* the next retry, on the monotonic clock */
 	a->next_flush = INT64_MAX;
 	if (res.next_attempt) {
