@@ -11,4 +11,5 @@ src_libpostie_a_SOURCES += \
 	src/imap/replay.c \
 	src/imap/select.c \
 	src/imap/session.c \
-	src/imap/sync.c
+	src/imap/sync.c \
+	src/imap/wire.c

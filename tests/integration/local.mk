@@ -53,7 +53,8 @@ SCRIPT_TESTS += \
 SCRIPT_TESTS += \
 	tests/integration/test_imap_sync.py \
 	tests/integration/test_imap_offline.py \
-	tests/integration/test_imap_crash.py
+	tests/integration/test_imap_crash.py \
+	tests/integration/test_imap_odd.py
 EXTRA_DIST += tests/lib/imaptest.py
 check_PROGRAMS += tests/integration/imap-probe
 tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)
