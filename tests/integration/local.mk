@@ -3,7 +3,8 @@ SCRIPT_TESTS += \
 	tests/integration/test_cli.py \
 	tests/integration/test_check_config.py \
 	tests/integration/test_rig.py \
-	tests/integration/test_demo.py
+	tests/integration/test_demo.py \
+	tests/integration/test_readme_capture.py
 
 ## Connections, certificates and logins (src/net and the protocol sessions).
 SCRIPT_TESTS += \
