@@ -1,6 +1,7 @@
 """The files the guides name exist (TAP).
 
-doc/ARCHITECTURE.md, doc/HACKING.md and README point at real files: every
+doc/ARCHITECTURE.md, doc/HACKING.md, doc/tui.md, doc/store.md and README
+point at real files: every
 path such as src/imap/sync.c or tests/run.sh must exist in the tree, and
 every bare file name (sync.c) must exist in the directory the text spoke
 of last (in the module map, the directory that starts the entry; in prose,
@@ -15,7 +16,7 @@ import re
 from postie_test import TAP, SRCDIR
 
 t = TAP()
-DOCS = ["doc/ARCHITECTURE.md", "doc/HACKING.md", "README"]
+DOCS = ["doc/ARCHITECTURE.md", "doc/HACKING.md", "doc/tui.md", "doc/store.md", "README"]
 TOP = ("src/", "ui/", "tests/", "doc/", "po/", "build-aux/", ".ci/")
 # A path of the tree, or a bare source file name; not part of a URL or of
 # a longer path (DATA_DIR/accounts/..., ~/.config/...).
