@@ -41,7 +41,10 @@ def settled(term, quiet=1.5, timeout=90.0):
     last, since = None, time.monotonic()
     while time.monotonic() < end:
         screen = term.text()
-        ready = "online" in screen and screen.count("INBOX") >= 2 and "…" not in screen
+        # both accounts listed their folders, and none is connecting (…),
+        # syncing (⟳), offline or in error (the sidebar's marks)
+        ready = ("online" in screen and screen.count("INBOX") >= 2
+                 and not any(mark in screen for mark in ("…", "⟳", "(offline)", "(error)")))
         if screen != last:
             last, since = screen, time.monotonic()
         elif ready and time.monotonic() - since >= quiet:

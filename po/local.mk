@@ -29,7 +29,7 @@ update-po:
 ## sources missing from po/postie.pot fail instead of being a TODO.
 I18N_CHECKS = tests/check-potfiles.sh tests/check-po.sh tests/check-doc.py \
 	tests/check-man.sh tests/integration/test_i18n.py tests/check-examples.py \
-	tests/check-paths.py
+	tests/check-paths.py tests/integration/test_i18n_tui.py
 check-i18n: all
 	POSTIE_STRICT_I18N=1 $(MAKE) $(AM_MAKEFLAGS) check TESTS='$(I18N_CHECKS)'
 .PHONY: update-po po-locale-clean check-i18n

@@ -51,7 +51,7 @@ SCRIPT_TESTS += \
 	tests/integration/test_send_crash.py
 
 ## Translations at work: languages, dates, numbers, aligned columns.
-SCRIPT_TESTS += tests/integration/test_i18n.py
+SCRIPT_TESTS += tests/integration/test_i18n.py tests/integration/test_i18n_tui.py
 
 ## IMAP sync (src/imap, src/core): sync modes, offline journal, kills, IDLE.
 SCRIPT_TESTS += \
