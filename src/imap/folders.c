@@ -14,7 +14,6 @@ struct server_folder {
 	char delim;
 	unsigned attrs;
 	enum store_role role;
-	bool keep;
 };
 typedef ARRAY(struct server_folder) server_folders;
 
@@ -113,7 +112,6 @@ static void apply_overrides(const struct account_conf *a, server_folders *v)
 		for (size_t i = 0; i < v->n; i++) {
 			if (strcmp(v->v[i].utf8, o[k].name) == 0) {
 				v->v[i].role = o[k].role;
-				v->v[i].keep = true;
 			} else if (v->v[i].role == o[k].role) {
 				v->v[i].role = ROLE_NONE;
 			}
@@ -121,15 +119,13 @@ static void apply_overrides(const struct account_conf *a, server_folders *v)
 	}
 }
 
-/* Writes the folders to keep into the store and removes the others. */
+/* Writes the server's folders into the store and removes the others. */
 static int save_folders(struct imap_driver *drv, server_folders *v, struct err *err)
 {
 	struct store_acct *st = drv->d->store;
 	int r = 0;
 	for (size_t i = 0; i < v->n && r == 0; i++) {
 		struct server_folder *s = &v->v[i];
-		if (!s->keep)
-			continue;
 		struct store_folder f = { 0 };
 		r = store_folder_ensure(st, s->utf8, &f, err) < 0 ? -1 : 0;
 		if (r == 0 && (f.role != s->role || f.attrs != s->attrs || f.delim != s->delim)) {
@@ -146,7 +142,7 @@ static int save_folders(struct imap_driver *drv, server_folders *v, struct err *
 	for (size_t i = 0; i < have.n && r == 0; i++) {
 		bool kept = false;
 		for (size_t k = 0; k < v->n && !kept; k++)
-			kept = v->v[k].keep && strcmp(v->v[k].utf8, have.v[i].name) == 0;
+			kept = strcmp(v->v[k].utf8, have.v[i].name) == 0;
 		if (!kept)
 			r = store_folder_remove(st, have.v[i].id, err);
 	}
@@ -192,7 +188,8 @@ static int sync_changed(struct imap_driver *drv, server_folders *v, struct err *
 	int r = store_folder_list(drv->d->store, &have, err);
 	for (size_t i = 0; i < have.n && r == 0; i++) {
 		const struct store_folder *f = &have.v[i];
-		if (!f->uidvalidity || (f->attrs & FOLDER_NOSELECT) || f->id == drv->sel.folder)
+		if (!f->uidvalidity || (f->attrs & FOLDER_NOSELECT) || f->id == drv->sel.folder ||
+		    !store_folder_listed(f, drv->d->conf->subscribed_only))
 			continue;
 		const char *wire = NULL;
 		for (size_t k = 0; k < v->n && !wire; k++)
@@ -223,10 +220,10 @@ int imap_sync_folders(struct driver *d, struct err *err)
 			struct server_folder *f = &all.v[i];
 			if (find_wire(&subscribed, f->wire))
 				f->attrs |= FOLDER_SUBSCRIBED;
-			f->keep = !d->conf->subscribed_only || (f->attrs & FOLDER_SUBSCRIBED) ||
-				  f->role == ROLE_INBOX;
 			imap_names_add(drv, f->utf8, f->wire);
 		}
+		/* Every folder is stored, subscribed or not: lists show what
+		 * store_folder_listed() says (subscribed_only). */
 		apply_overrides(d->conf, &all);
 		r = save_folders(drv, &all, err);
 	}

@@ -85,6 +85,23 @@ void store_folders_release(store_folders *list)
 	ARRAY_RELEASE(list);
 }
 
+bool store_folder_listed(const struct store_folder *f, bool subscribed_only)
+{
+	return !subscribed_only || (f->attrs & FOLDER_SUBSCRIBED) || f->role != ROLE_NONE;
+}
+
+void store_folders_keep_listed(store_folders *list, bool subscribed_only)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < list->n; i++) {
+		if (store_folder_listed(&list->v[i], subscribed_only))
+			list->v[k++] = list->v[i];
+		else
+			store_folder_release(&list->v[i]);
+	}
+	list->n = k;
+}
+
 int folder_load(struct store_acct *a, uint32_t id, struct store_folder *f, struct err *err)
 {
 	struct kv *kv = acct_kv_read(a, FILE_META, err);

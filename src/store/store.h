@@ -175,6 +175,14 @@ typedef ARRAY(struct store_folder) store_folders;
 
 void store_folder_release(struct store_folder *f);
 void store_folders_release(store_folders *list);
+/* Whether a folder is shown in folder lists: the store keeps every folder
+ * the server has, subscribed or not; with subscribed_only (the account's
+ * key) only subscribed ones are listed, and those with a special use
+ * (INBOX, Sent, Trash, ...), which postie needs whatever the subscriptions
+ * say. */
+bool store_folder_listed(const struct store_folder *f, bool subscribed_only);
+/* Drops (and releases) the folders of list that are not listed. */
+void store_folders_keep_listed(store_folders *list, bool subscribed_only);
 
 /* By name or by id: 1 and *f_r filled, 0 when there is none. */
 int store_folder_get(struct store_acct *acct, const char *name, struct store_folder *f_r,
