@@ -218,8 +218,8 @@ int imap_sync_folders(struct driver *d, struct err *err)
 		imap_names_clear(drv);
 		for (size_t i = 0; i < all.n; i++) {
 			struct server_folder *f = &all.v[i];
-			if (find_wire(&subscribed, f->wire))
-				f->attrs |= FOLDER_SUBSCRIBED;
+			f->attrs |= find_wire(&subscribed, f->wire) ? FOLDER_SUBSCRIBED
+								    : FOLDER_UNSUBSCRIBED;
 			imap_names_add(drv, f->utf8, f->wire);
 		}
 		/* Every folder is stored, subscribed or not: lists show what
@@ -260,7 +260,7 @@ static int store_after_op(struct imap_driver *drv, enum folder_op op, const char
 		store_folder_release(&f);
 		r = store_folder_ensure(st, name, &f, err);
 		if (r >= 0 && !(f.attrs & FOLDER_SUBSCRIBED)) {
-			f.attrs |= FOLDER_SUBSCRIBED;
+			store_folder_set_subscribed(&f, true);
 			r = store_folder_update(st, &f, err);
 		}
 		break;
@@ -273,10 +273,7 @@ static int store_after_op(struct imap_driver *drv, enum folder_op op, const char
 	case FOLDER_SUBSCRIBE:
 	case FOLDER_UNSUBSCRIBE:
 		if (r > 0) {
-			if (op == FOLDER_SUBSCRIBE)
-				f.attrs |= FOLDER_SUBSCRIBED;
-			else
-				f.attrs &= ~(unsigned)FOLDER_SUBSCRIBED;
+			store_folder_set_subscribed(&f, op == FOLDER_SUBSCRIBE);
 			r = store_folder_update(st, &f, err);
 		}
 		break;

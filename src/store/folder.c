@@ -87,7 +87,13 @@ void store_folders_release(store_folders *list)
 
 bool store_folder_listed(const struct store_folder *f, bool subscribed_only)
 {
-	return !subscribed_only || (f->attrs & FOLDER_SUBSCRIBED) || f->role != ROLE_NONE;
+	return !subscribed_only || !(f->attrs & FOLDER_UNSUBSCRIBED) || f->role != ROLE_NONE;
+}
+
+void store_folder_set_subscribed(struct store_folder *f, bool subscribed)
+{
+	f->attrs &= ~(unsigned)(FOLDER_SUBSCRIBED | FOLDER_UNSUBSCRIBED);
+	f->attrs |= subscribed ? FOLDER_SUBSCRIBED : FOLDER_UNSUBSCRIBED;
 }
 
 void store_folders_keep_listed(store_folders *list, bool subscribed_only)

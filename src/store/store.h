@@ -152,6 +152,9 @@ enum store_role {
 enum store_folder_attr {
 	FOLDER_NOSELECT = 1 << 0,    /* a level of the hierarchy, holds no mail */
 	FOLDER_SUBSCRIBED = 1 << 1,
+	/* The server said it is not subscribed (or the user unsubscribed it).
+	 * Folders made elsewhere (local folders, imports) have neither bit. */
+	FOLDER_UNSUBSCRIBED = 1 << 2,
 };
 
 struct store_folder {
@@ -177,10 +180,12 @@ void store_folder_release(struct store_folder *f);
 void store_folders_release(store_folders *list);
 /* Whether a folder is shown in folder lists: the store keeps every folder
  * the server has, subscribed or not; with subscribed_only (the account's
- * key) only subscribed ones are listed, and those with a special use
- * (INBOX, Sent, Trash, ...), which postie needs whatever the subscriptions
- * say. */
+ * key) those marked FOLDER_UNSUBSCRIBED are left out, unless they have a
+ * special use (INBOX, Sent, Trash, ...), which postie needs whatever the
+ * subscriptions say. */
 bool store_folder_listed(const struct store_folder *f, bool subscribed_only);
+/* Sets FOLDER_SUBSCRIBED and clears FOLDER_UNSUBSCRIBED, or the reverse. */
+void store_folder_set_subscribed(struct store_folder *f, bool subscribed);
 /* Drops (and releases) the folders of list that are not listed. */
 void store_folders_keep_listed(store_folders *list, bool subscribed_only);
 
