@@ -150,9 +150,13 @@ static int save_folders(struct imap_driver *drv, server_folders *v, struct err *
 	return r;
 }
 
-/* STATUS of a folder the store has synced before: whether it changed. */
-static int folder_changed(struct imap_driver *drv, const struct store_folder *f,
-			  const char *wire, bool *changed, struct err *err)
+struct status_counts {
+	uint32_t messages, unseen, uidnext, uidvalidity;
+};
+
+/* STATUS of a folder (its name on the wire). */
+static int folder_status(struct imap_driver *drv, const char *wire, struct status_counts *c,
+			 struct err *err)
 {
 	struct mailimap_status_att_list *atts = mailimap_status_att_list_new_empty();
 	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_MESSAGES);
@@ -162,16 +166,16 @@ static int folder_changed(struct imap_driver *drv, const struct store_folder *f,
 	struct mailimap_mailbox_data_status *st = NULL;
 	int rr = mailimap_status(imap_session_etpan(drv->s), wire, atts, &st);
 	mailimap_status_att_list_free(atts);
-	*changed = false;
+	memset(c, 0, sizeof *c);
 	for (clistiter *it = st && st->st_info_list ? clist_begin(st->st_info_list) : NULL; it;
 	     it = clist_next(it)) {
 		const struct mailimap_status_info *si = clist_content(it);
 		uint32_t v = si->st_value;
 		switch (si->st_att) {
-		case MAILIMAP_STATUS_ATT_MESSAGES: *changed |= v != f->n_messages; break;
-		case MAILIMAP_STATUS_ATT_UNSEEN: *changed |= v != f->n_unseen; break;
-		case MAILIMAP_STATUS_ATT_UIDNEXT: *changed |= v != f->uidnext; break;
-		case MAILIMAP_STATUS_ATT_UIDVALIDITY: *changed |= v != f->uidvalidity; break;
+		case MAILIMAP_STATUS_ATT_MESSAGES: c->messages = v; break;
+		case MAILIMAP_STATUS_ATT_UNSEEN: c->unseen = v; break;
+		case MAILIMAP_STATUS_ATT_UIDNEXT: c->uidnext = v; break;
+		case MAILIMAP_STATUS_ATT_UIDVALIDITY: c->uidvalidity = v; break;
 		default: break;
 		}
 	}
@@ -180,28 +184,53 @@ static int folder_changed(struct imap_driver *drv, const struct store_folder *f,
 	return imap_check(drv, rr, _("asking for the status of a folder on"), err);
 }
 
-/* Syncs the folders synced before whose STATUS differs from the store:
- * the periodic check of folders other than the open one. */
+/* A folder synced before: synced again when its STATUS differs from the
+ * store (the periodic check of folders other than the open one). One never
+ * synced: its STATUS counts kept for the folder list (the sidebar). */
+static int check_folder(struct imap_driver *drv, struct store_folder *f, const char *wire,
+			struct err *err)
+{
+	struct status_counts c;
+	if (folder_status(drv, wire, &c, err) < 0)
+		return -1;
+	if (f->uidvalidity) {
+		bool changed = c.messages != f->n_messages || c.unseen != f->n_unseen ||
+			       c.uidnext != f->uidnext || c.uidvalidity != f->uidvalidity;
+		return changed ? imap_sync_folder(drv->d, f->id, 0, err) : 0;
+	}
+	if (c.messages == f->status_messages && c.unseen == f->status_unseen)
+		return 0;
+	f->status_messages = c.messages;
+	f->status_unseen = c.unseen;
+	return store_folder_update(drv->d->store, f, err);
+}
+
+/* STATUS of every listed folder but the selected one (see check_folder()). */
 static int sync_changed(struct imap_driver *drv, server_folders *v, struct err *err)
 {
 	store_folders have = ARRAY_INIT;
 	int r = store_folder_list(drv->d->store, &have, err);
+	bool counts = false;
 	for (size_t i = 0; i < have.n && r == 0; i++) {
-		const struct store_folder *f = &have.v[i];
-		if (!f->uidvalidity || (f->attrs & FOLDER_NOSELECT) || f->id == drv->sel.folder ||
+		struct store_folder *f = &have.v[i];
+		if ((f->attrs & FOLDER_NOSELECT) || f->id == drv->sel.folder ||
 		    !store_folder_listed(f, drv->d->conf->subscribed_only))
 			continue;
 		const char *wire = NULL;
 		for (size_t k = 0; k < v->n && !wire; k++)
 			if (strcmp(v->v[k].utf8, f->name) == 0)
 				wire = v->v[k].wire;
-		bool changed = false;
-		if (wire)
-			r = folder_changed(drv, f, wire, &changed, err);
-		if (r == 0 && changed)
-			r = imap_sync_folder(drv->d, f->id, 0, err);
+		if (wire) {
+			uint32_t before = f->status_messages, unseen = f->status_unseen;
+			r = check_folder(drv, f, wire, err);
+			counts |= !f->uidvalidity && (before != f->status_messages ||
+						      unseen != f->status_unseen);
+		}
 	}
 	store_folders_release(&have);
+	const struct sync_observer *o = drv->d->obs;
+	if (r == 0 && counts && o && o->folders_changed)
+		o->folders_changed(o->aux);
 	return r;
 }
 

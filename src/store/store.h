@@ -172,6 +172,11 @@ struct store_folder {
 	uint32_t n_unseen;
 	uint32_t next_local_id;  /* above every UID in the folder */
 	uint32_t epoch;          /* bumped by store_folder_clear(); part of body keys */
+	/* The server's counts (STATUS) of a folder never synced (uidvalidity
+	 * 0), for folder lists; written by store_folder_update().
+	 * store_folder_list() gives them as n_messages and n_unseen while the
+	 * folder holds no summary. */
+	uint32_t status_messages, status_unseen;
 };
 
 typedef ARRAY(struct store_folder) store_folders;

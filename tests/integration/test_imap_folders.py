@@ -116,6 +116,26 @@ t.ok(res.stderr.strip(), "and says why", res.stderr)
 t.eq(p.run("folders", "--all").returncode, 0, "folders --all works offline")
 r.start_dovecot()
 
+# -- counts of folders never synced (STATUS), for the sidebar ------------------------
+c = r.imap("alice")
+c.create("Unsynced")
+c.subscribe("Unsynced")
+c.logout()
+for i in range(3):
+    r.append("alice", "Unsynced", b"From: a@b\r\nSubject: u%d\r\n\r\nx\r\n" % i,
+             flags=("\\Seen",) if i == 0 else ())
+run("sync", "INBOX")
+t.ok(re.search(r"^\s+2\s+3  Unsynced$", run("folders").stdout, re.M),
+     "a folder never synced shows the server's STATUS counts")
+t.eq(postie_list(p, "Unsynced"), [], "without fetching its messages")
+r.append("alice", "Unsynced", b"From: a@b\r\nSubject: u3\r\n\r\nx\r\n")
+run("sync", "INBOX")
+t.ok(re.search(r"^\s+3\s+4  Unsynced$", run("folders").stdout, re.M),
+     "and follows the server at the next check", run("folders").stdout)
+run("sync", "Unsynced")
+t.ok(re.search(r"^\s+3\s+4  Unsynced$", run("folders").stdout, re.M) and
+     len(postie_list(p, "Unsynced")) == 4, "once synced, the counts are the store's")
+
 # -- special-use folders overridden in the account file ---------------------------
 c = r.imap("alice")
 c.create("Gesendet")
