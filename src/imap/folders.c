@@ -191,8 +191,17 @@ static int check_folder(struct imap_driver *drv, struct store_folder *f, const c
 			struct err *err)
 {
 	struct status_counts c;
-	if (folder_status(drv, wire, &c, err) < 0)
+	struct err e = ERR_INIT;
+	if (folder_status(drv, wire, &c, &e) < 0) {
+		/* Counts are a nicety: a server that refuses them (NO) for a
+		 * folder never synced is no reason to fail the check. */
+		if (!f->uidvalidity && e.kind == ERR_SERVER_PERM && drv->s) {
+			err_clear(&e);
+			return 0;
+		}
+		err_move(err, &e);
 		return -1;
+	}
 	if (f->uidvalidity) {
 		bool changed = c.messages != f->n_messages || c.unseen != f->n_unseen ||
 			       c.uidnext != f->uidnext || c.uidvalidity != f->uidvalidity;

@@ -245,4 +245,15 @@ t.ok(idles >= 3 and tr.count("C: DONE") >= 3, "IDLE ended and re-issued on time 
      "with a 1 s refresh; 25 minutes normally)" % idles, tr[-800:])
 t.eq(w.returncode, 0, "watch --timeout ends cleanly")
 
+# -- POP3 accounts: local folders, managed in the store ------------------------------------
+p6 = Postie(t.tmpdir, "p6")
+r.write_postie_account(p6, "pop", "bob", protocol="pop3")
+t.eq(p6.run("sync").returncode, 0, "a POP3 account synced")
+res = p6.run("folders", "create", "Listen")
+t.eq(res.returncode, 0, "POP3: folders create", )
+t.contains(p6.run("folders").stdout, "Listen", "a local folder is made in the store")
+t.eq(p6.run("folders", "rename", "Listen", "Listen/alt").returncode, 0, "and renamed")
+t.eq(p6.run("folders", "delete", "Listen/alt").returncode, 0, "and deleted when empty")
+t.not_contains(p6.run("folders", "--all").stdout, "Listen", "gone")
+
 t.done()
