@@ -50,7 +50,25 @@ static char *summary_items(bool modseq)
 struct sum_ctx {
 	struct imap_driver *drv;
 	summary_list got;
+	/* The batch being read (newest first) and which of its UIDs came: a
+	 * server that sends summaries not asked for, or one many times, is not
+	 * believed (and cannot grow the batch without bound). */
+	const uint32_t *want;
+	size_t n_want;
+	bool *taken;
 };
+
+static int cmp_desc(const void *x, const void *y);
+
+/* Marks uid as come; false if it was not asked for or came already. */
+static bool take_uid(struct sum_ctx *c, uint32_t uid)
+{
+	const uint32_t *p = bsearch(&uid, c->want, c->n_want, sizeof uid, cmp_desc);
+	if (!p || c->taken[p - c->want])
+		return false;
+	c->taken[p - c->want] = true;
+	return true;
+}
 
 static void on_summary(void *aux, const struct imap_msg *m)
 {
@@ -64,6 +82,8 @@ static void on_summary(void *aux, const struct imap_msg *m)
 			imap_add_flagrec(&c->drv->flagrecs, m);
 		return;
 	}
+	if (!take_uid(c, m->uid))
+		return;
 	/* A flag update of this message that came before it is older than it. */
 	imap_flagrecs *fr = &c->drv->flagrecs;
 	for (size_t i = 0; i < fr->n;) {
@@ -122,7 +142,7 @@ struct batches {
 	size_t n, next;          /* next: the first UID not asked for yet */
 	size_t asked, read;      /* batches asked for, and read */
 	struct {
-		size_t len;
+		size_t start, len;
 		char tag[16];
 	} ring[PIPELINE];
 	const char *items;
@@ -134,6 +154,7 @@ static int ask(struct batches *bs, struct err *err)
 	size_t want = batch_sizes[k < ARRAY_SIZE(batch_sizes) ? k : ARRAY_SIZE(batch_sizes) - 1];
 	size_t start = bs->next, len = bs->n - start < want ? bs->n - start : want;
 	bs->next += len;
+	bs->ring[k % PIPELINE].start = start;
 	bs->ring[k % PIPELINE].len = len;
 	return imap_wire_send_fetch(bs->drv, bs->uids + start, len, bs->items,
 				    bs->ring[k % PIPELINE].tag, _("fetching new messages from"), err);
@@ -149,6 +170,9 @@ static int one_batch(struct batches *bs, struct sum_ctx *c, uint32_t folder, siz
 		r = ask(bs, err);
 	size_t k = bs->read++;
 	*len_r = bs->ring[k % PIPELINE].len;
+	c->want = bs->uids + bs->ring[k % PIPELINE].start;
+	c->n_want = *len_r;
+	memset(c->taken, 0, *len_r * sizeof *c->taken);
 	if (r == 0)
 		r = imap_wire_read_fetch(drv, bs->ring[k % PIPELINE].tag, on_summary, c,
 					 _("fetching new messages from"), err);
@@ -177,7 +201,8 @@ int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uid
 		return -1;
 	char *label = xasprintf(_("%s: new messages"), f.name);
 	char *items = summary_items(drv->condstore);
-	struct sum_ctx c = { drv, ARRAY_INIT };
+	size_t most = batch_sizes[ARRAY_SIZE(batch_sizes) - 1];
+	struct sum_ctx c = { drv, ARRAY_INIT, NULL, 0, xcalloc(most, sizeof (bool)) };
 	struct batches bs = { .drv = drv, .uids = uids, .n = n, .items = items };
 	size_t done = 0;
 	int r = 0;
@@ -191,6 +216,7 @@ int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uid
 	if (r < 0 && bs.asked > bs.read && drv->s)
 		drv->s->broken = true;
 	ARRAY_RELEASE(&c.got);
+	free(c.taken);
 	free(items);
 	free(label);
 	store_folder_release(&f);
