@@ -50,9 +50,10 @@ static char *summary_items(bool modseq)
 struct sum_ctx {
 	struct imap_driver *drv;
 	summary_list got;
-	/* The batch being read (newest first) and which of its UIDs came: a
-	 * server that sends summaries not asked for, or one many times, is not
-	 * believed (and cannot grow the batch without bound). */
+	/* The UIDs asked for so far (newest first; a server may answer
+	 * pipelined commands interleaved) and which of them came: a server that
+	 * sends summaries not asked for, or one many times, is not believed
+	 * (and cannot grow a batch without bound). */
 	const uint32_t *want;
 	size_t n_want;
 	bool *taken;
@@ -142,7 +143,7 @@ struct batches {
 	size_t n, next;          /* next: the first UID not asked for yet */
 	size_t asked, read;      /* batches asked for, and read */
 	struct {
-		size_t start, len;
+		size_t len;
 		char tag[16];
 	} ring[PIPELINE];
 	const char *items;
@@ -154,7 +155,6 @@ static int ask(struct batches *bs, struct err *err)
 	size_t want = batch_sizes[k < ARRAY_SIZE(batch_sizes) ? k : ARRAY_SIZE(batch_sizes) - 1];
 	size_t start = bs->next, len = bs->n - start < want ? bs->n - start : want;
 	bs->next += len;
-	bs->ring[k % PIPELINE].start = start;
 	bs->ring[k % PIPELINE].len = len;
 	return imap_wire_send_fetch(bs->drv, bs->uids + start, len, bs->items,
 				    bs->ring[k % PIPELINE].tag, _("fetching new messages from"), err);
@@ -170,9 +170,7 @@ static int one_batch(struct batches *bs, struct sum_ctx *c, uint32_t folder, siz
 		r = ask(bs, err);
 	size_t k = bs->read++;
 	*len_r = bs->ring[k % PIPELINE].len;
-	c->want = bs->uids + bs->ring[k % PIPELINE].start;
-	c->n_want = *len_r;
-	memset(c->taken, 0, *len_r * sizeof *c->taken);
+	c->n_want = bs->next;
 	if (r == 0)
 		r = imap_wire_read_fetch(drv, bs->ring[k % PIPELINE].tag, on_summary, c,
 					 _("fetching new messages from"), err);
@@ -201,8 +199,7 @@ int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uid
 		return -1;
 	char *label = xasprintf(_("%s: new messages"), f.name);
 	char *items = summary_items(drv->condstore);
-	size_t most = batch_sizes[ARRAY_SIZE(batch_sizes) - 1];
-	struct sum_ctx c = { drv, ARRAY_INIT, NULL, 0, xcalloc(most, sizeof (bool)) };
+	struct sum_ctx c = { drv, ARRAY_INIT, uids, 0, xcalloc(n, sizeof (bool)) };
 	struct batches bs = { .drv = drv, .uids = uids, .n = n, .items = items };
 	size_t done = 0;
 	int r = 0;
