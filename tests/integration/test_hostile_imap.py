@@ -171,6 +171,8 @@ MALFORMED = {
                                      b"{100}\r\nSubject: cu")},
     "tag missing": {"UID SEARCH": cut(b"* SEARCH 2 5 9\r\n")},
     "no greeting": {"GREETING": b"HELLO\r\n"},
+    # found by fuzz-imap: libetpan read NULL when no capabilities came at all
+    "no capabilities": {"GREETING": b"* OK hi\r\n", "CAPABILITY": b"%TAG% OK done\r\n"},
 }
 
 for name, script in MALFORMED.items():

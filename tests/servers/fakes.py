@@ -25,7 +25,8 @@ the reply: bytes or str, where %TAG% stands for the command's tag, or a
 function fn(conn, tag, args) that sends what it likes through conn.send()
 (conn.stream() sends a generator's chunks until postie hangs up) and returns
 "close" to end the connection. IMAP_MAILBOX, POP3_MAILBOX and SMTP_SERVER
-are scripts of a small working server to start from.
+are scripts of a small working server to start from. record=True keeps what
+the server said on each connection in sessions (seeds for tests/fuzz).
 
 tls=(cert, key) makes it an implicit-TLS server (OpenSSL's defaults, so TLS 1.3
 session tickets and resumption); tls_version="TLSv1_1" limits it to that
@@ -48,9 +49,16 @@ class _Conn:
         self.server = server
         self.sock = sock
         self.buf = b""
+        self.said = None
+        if server.record:
+            self.said = bytearray()
+            server.sessions.append(self.said)
 
     def send(self, text):
-        self.sock.sendall(text.encode() if isinstance(text, str) else text)
+        data = text.encode() if isinstance(text, str) else text
+        if self.said is not None:
+            self.said += data
+        self.sock.sendall(data)
 
     def stream(self, chunks):
         """Sends each chunk until the generator ends or the peer hangs up;
@@ -58,7 +66,7 @@ class _Conn:
         sent = 0
         try:
             for chunk in chunks:
-                self.sock.sendall(chunk)
+                self.send(chunk)
                 sent += len(chunk)
         except OSError:
             pass
@@ -133,12 +141,14 @@ SMTP_SERVER = {
 class FakeServer:
     token = "good-token"
 
-    def __init__(self, protocol, kind, tls=None, tls_version=None, script=None):
+    def __init__(self, protocol, kind, tls=None, tls_version=None, script=None, record=False):
         if protocol not in ("imap", "pop3", "smtp"):
             raise ValueError(protocol)
         self.protocol = protocol
         self.kind = kind
         self.script = script or {}
+        self.record = record
+        self.sessions = []      # with record: what the server said, per connection
         self.received = b""
         self.auth = []          # decoded SASL messages, in order
         self.lock = threading.Lock()
