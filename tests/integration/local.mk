@@ -59,3 +59,9 @@ SCRIPT_TESTS += \
 EXTRA_DIST += tests/lib/imaptest.py
 check_PROGRAMS += tests/integration/imap-probe
 tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)
+
+## Hostile servers: oversized, malformed, truncated and contradictory replies
+## from scripted fakes (tests/servers/fakes.py), with peak memory bounded.
+SCRIPT_TESTS += \
+	tests/integration/test_hostile_imap.py \
+	tests/integration/test_hostile_pop3_smtp.py
