@@ -62,8 +62,17 @@ static void call_begin(struct account *a, uint64_t reply_to, bool cancellable)
 	a->reply_to = reply_to;
 	a->in_driver_call = true;
 	atomic_store(&a->busy, cancellable);
-	if (cancellable)
+	/* account_cancel() marks the request, then fires the handle only when
+	 * busy: a cancel that came between two calls of one request (busy
+	 * false) is fired here, or the next call would block unaware. */
+	if (cancellable) {
+		pthread_mutex_lock(&a->mu);
+		bool cancelled = a->current && atomic_load(&a->current->cancelled);
+		pthread_mutex_unlock(&a->mu);
+		if (cancelled)
+			net_cancel_fire(a->cancel);
 		state_if_changed(a, ACCT_SYNCING, NULL);
+	}
 }
 
 /* Returns whether a cancel fired during the call (the handle is reset for
