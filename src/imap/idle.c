@@ -1,16 +1,17 @@
 /* Waiting for changes in the open folder: IDLE (RFC 2177) where the server
- * has it, re-issued every 25 minutes (servers may drop an IDLE after 30);
- * NOOP polling where it has not. Whatever the server reports is synced into
+ * has it, re-issued every idle_interval seconds (servers may drop an IDLE
+ * after 30 minutes; and ending it is when a connection that died without a
+ * word is noticed: DONE gets no answer within the timeout); NOOP polling
+ * where it has not. Whatever the server reports is synced into
  * the store at once (sync.c), which raises the observer's events. */
 #include "common.h"
 
 #include <time.h>
 
+#include "conf/conf.h"
 #include "imap/imap-private.h"
 #include "net/stream.h"
 #include "util/err.h"
-
-#define IDLE_REFRESH_MS (25 * 60 * 1000)
 
 static int64_t now_ms(void)
 {
@@ -121,13 +122,15 @@ int imap_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int timeou
 	if (!imap_session_has_capability(drv->s, "IDLE"))
 		return poll_once(drv, folder, wake_fd, timeout_ms, err);
 	int64_t deadline = now_ms() + timeout_ms;
+	int64_t refresh = (int64_t)d->conf->idle_interval * 1000;
+	if (refresh <= 0)
+		refresh = 600 * 1000;
 	for (;;) {
 		int64_t left = deadline - now_ms();
 		if (left <= 0)
 			return 0;
 		bool woken = false;
-		int r = idle_once(drv, folder, wake_fd, left > IDLE_REFRESH_MS ? IDLE_REFRESH_MS
-									 : (int)left,
+		int r = idle_once(drv, folder, wake_fd, left > refresh ? (int)refresh : (int)left,
 				  &woken, err);
 		if (r != 0 || woken)
 			return r;

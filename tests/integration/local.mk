@@ -50,3 +50,10 @@ SCRIPT_TESTS += \
 EXTRA_DIST += tests/lib/imaptest.py
 check_PROGRAMS += tests/integration/imap-probe
 tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)
+
+## Faults: sync, body fetch, IDLE, journal replay and sending through the
+## fault proxy under many seeds (POSTIE_FAULT_SEEDS), suspend and resume.
+SCRIPT_TESTS += \
+	tests/integration/test_faults_imap.py \
+	tests/integration/test_faults_idle.py
+EXTRA_DIST += tests/lib/faulttest.py
