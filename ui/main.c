@@ -3,6 +3,7 @@
 #include "common.h"
 
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 
 #include "cli/cli.h"
@@ -47,6 +48,12 @@ static void setup_process(void)
 	textdomain(PACKAGE);
 	/* libetpan writes with send(..., 0): a closed peer must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Large buffers (a folder's index and string pool, a sync's batches) in
+	 * their own mappings: they grow by mremap without a copy and go back to
+	 * the system when freed. glibc's default threshold rises as such buffers
+	 * are freed, after which they come from the heap and stay (measured: a
+	 * 100,000-message cold open peaked at 66 MiB instead of 51). */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 }
 
 int main(int argc, char **argv)

@@ -65,6 +65,11 @@ struct account_conf {
 	char *smtp_user;              /* defaults to user */
 	char *smtp_password_command;  /* defaults to password_command */
 
+	/* Sending (core/compose.h, core/outbox.h). */
+	char *alternates;       /* more addresses that are the user's, blank- or
+				 * comma-separated; shell patterns allowed (*@example.org) */
+	char *signature_file;   /* appended to new messages, replies and forwards */
+	bool save_sent;         /* keep a copy of sent mail in the Sent folder (default yes) */
 	/* Mail kept on this machine (IMAP), sync_bodies = none | recent DAYS | all:
 	 * bodies fetched ahead by a sync, for reading offline (opened ones are
 	 * always kept). sync_bodies_days is DAYS for recent. Default none. */
@@ -126,6 +131,9 @@ struct global_conf {
 	char *mailcap_path;     /* colon-separated mailcap files; NULL: $MAILCAPS or the usual */
 	bool set_html_mailcap;
 
+	/* Composing (core/compose.h). */
+	bool edit_headers;      /* the editor shows From, To, Cc, ... above the body */
+	char *attribution;      /* the line before a quote; NULL: "On %d, %n wrote:" */
 	/* The full-screen interface (ui/tui). bind and color lines are checked
 	 * by core/uiconf.h, which knows the commands and screen elements. */
 	struct conf_lines bind;         /* "CONTEXT[,CONTEXT] KEY COMMAND" */

@@ -42,6 +42,10 @@ const struct key_def account_keys[] = {
 	{ "smtp_tls", KEY_ENUM, ACC(smtp_tls), 0, 0, 0, tls_names, ACC(set_smtp_tls) },
 	STR("smtp_user", smtp_user, 0),
 	STR("smtp_password_command", smtp_password_command, 0),
+	/* Sending (core/compose.h). */
+	STR("alternates", alternates, 0),
+	PATH("signature_file", signature_file),
+	{ "save_sent", KEY_BOOL, ACC(save_sent), 0, 0, 0, NULL, NO_SET_FLAG },
 	/* IMAP sync (src/imap): see the fields in conf.h. */
 	STR("sync_bodies", sync_bodies_text, 0),
 	STR("sent_folder", sent_folder, 0),
@@ -69,6 +73,8 @@ const struct key_def global_keys[] = {
 	{ "prefer_html", KEY_BOOL, GLB(prefer_html), 0, 0, 0, NULL, NO_SET_FLAG },
 	{ "html_mailcap", KEY_BOOL, GLB(html_mailcap), 0, 0, 0, NULL, GLB(set_html_mailcap) },
 	{ "mailcap_path", KEY_STRING, GLB(mailcap_path), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "edit_headers", KEY_BOOL, GLB(edit_headers), 0, 0, 0, NULL, NO_SET_FLAG },
+	{ "attribution", KEY_STRING, GLB(attribution), 0, 0, 0, NULL, NO_SET_FLAG },
 	/* The full-screen interface. */
 	{ "bind", KEY_LINES, GLB(bind), 0, 0, 0, NULL, NO_SET_FLAG },
 	{ "color", KEY_LINES, GLB(color), 0, 0, 0, NULL, NO_SET_FLAG },

@@ -222,6 +222,7 @@ static void load_account(struct conf *conf, const char *dir, const char *file,
 	a.path = path_join(dir, file);
 	a.timeout = DEFAULT_TIMEOUT;
 	a.idle_interval = DEFAULT_IDLE_INTERVAL;
+	a.save_sent = true;
 	unsigned password_line = 0;
 	unsigned *seen = apply_file(a.path, account_keys, n_account_keys, &a, &password_line, diags);
 	if (seen) {

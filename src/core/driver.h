@@ -48,8 +48,10 @@ struct store_acct;
 
 struct sync_observer {
 	void *aux;
-	/* A long operation advanced: what is a translated label ("INBOX: new
-	 * messages"), done of total units (total 0 when unknown). Called at
+	/* A long operation advanced: what is a translated label for the user,
+	 * counts included ("INBOX: new messages: 450 of 2500", "INBOX: message
+	 * 3 of 30"); done of total units (messages, bytes: the backend's
+	 * choice) for a bar or a percentage (total 0 when unknown). Called at
 	 * most every ~100 ms or per batch, never per message. */
 	void (*progress)(void *aux, const char *what, uint64_t done, uint64_t total);
 	/* The folder list (names, roles, attributes or counts) changed in the store. */

@@ -3,7 +3,10 @@
 src_libpostie_a_SOURCES += \
 	src/core/driver.c src/core/driver.h \
 	src/core/ops.c src/core/ops.h \
-	src/core/replay.c src/core/replay.h
+	src/core/replay.c src/core/replay.h \
+	src/core/compose.c src/core/compose.h \
+	src/core/outbox.c src/core/outbox.h \
+	src/core/spool.c
 src_libpostie_a_SOURCES += \
 	src/core/account.c src/core/account.h src/core/account-private.h \
 	src/core/commands.c src/core/commands.h \

@@ -151,7 +151,12 @@ void imap_progress(struct imap_driver *drv, const char *what, uint64_t done, uin
 	if (done != total && done != 0 && t - last < 100)
 		return;
 	last = t;
-	o->progress(o->aux, what, done, total);
+	/* The label carries the counts (POP3's carries bytes): see core/driver.h. */
+	char *label = total ? xasprintf(_("%s: %llu of %llu"), what, (unsigned long long)done,
+					(unsigned long long)total)
+			    : xstrdup(what);
+	o->progress(o->aux, label, done, total);
+	free(label);
 }
 
 static void drv_free(struct driver **dp)
@@ -162,6 +167,7 @@ static void drv_free(struct driver **dp)
 	imap_names_clear(drv);
 	ARRAY_RELEASE(&drv->names);
 	imap_flagrecs_release(&drv->flagrecs);
+	ARRAY_RELEASE(&drv->vanished);
 	free(drv);
 	free(d);
 	*dp = NULL;

@@ -21,9 +21,10 @@ static const char *const summary_fields[] = {
 	"CONTENT-TYPE",
 };
 
-/* The first batch fills a screen; the next ones grow so that round trips
- * stay few. */
-static const size_t batch_sizes[] = { 50, 450, 1500, 3000, 5000 };
+/* The first batch fills a screen; the next ones grow, up to a size whose
+ * summaries stay small in memory (the batches are pipelined, so their number
+ * costs no round trips). */
+static const size_t batch_sizes[] = { 50, 450, 1000, 2000 };
 
 typedef ARRAY(struct msg_summary) summary_list;
 
@@ -34,22 +35,16 @@ static void summaries_release(summary_list *l)
 	l->n = 0;
 }
 
-static struct mailimap_fetch_type *summary_fetch_type(bool modseq)
+static char *summary_items(bool modseq)
 {
-	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
-	if (modseq)
-		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_modseq());
-	clist *names = clist_new();
+	struct buf b = BUF_INIT;
+	buf_adds(&b, modseq ? "UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ"
+			    : "UID FLAGS INTERNALDATE RFC822.SIZE");
+	buf_adds(&b, " BODY.PEEK[HEADER.FIELDS (");
 	for (size_t i = 0; i < ARRAY_SIZE(summary_fields); i++)
-		clist_append(names, xstrdup(summary_fields[i]));
-	struct mailimap_section *sec =
-		mailimap_section_new_header_fields(mailimap_header_list_new(names));
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_body_peek_section(sec));
-	return ft;
+		buf_addf(&b, "%s%s", i ? " " : "", summary_fields[i]);
+	buf_adds(&b, ")]");
+	return buf_detach(&b, NULL);
 }
 
 struct sum_ctx {
@@ -68,6 +63,16 @@ static void on_summary(void *aux, const struct imap_msg *m)
 		if (m->has_flags)
 			imap_add_flagrec(&c->drv->flagrecs, m);
 		return;
+	}
+	/* A flag update of this message that came before it is older than it. */
+	imap_flagrecs *fr = &c->drv->flagrecs;
+	for (size_t i = 0; i < fr->n;) {
+		if (fr->v[i].uid == m->uid) {
+			imap_flagrec_release(&fr->v[i]);
+			fr->v[i] = fr->v[--fr->n];
+		} else {
+			i++;
+		}
 	}
 	struct msg_summary s;
 	msg_summary_init(&s);
@@ -106,6 +111,59 @@ static int store_batch(struct imap_driver *drv, uint32_t folder, const summary_l
 	return 0;
 }
 
+/* The batches of one fetch: uids newest first, cut into batch_sizes, up to
+ * PIPELINE of them asked for ahead of the one being read and stored, so the
+ * server streams without a pause while the store commits. */
+#define PIPELINE 8
+
+struct batches {
+	struct imap_driver *drv;
+	const uint32_t *uids;
+	size_t n, next;          /* next: the first UID not asked for yet */
+	size_t asked, read;      /* batches asked for, and read */
+	struct {
+		size_t len;
+		char tag[16];
+	} ring[PIPELINE];
+	const char *items;
+};
+
+static int ask(struct batches *bs, struct err *err)
+{
+	size_t k = bs->asked++;
+	size_t want = batch_sizes[k < ARRAY_SIZE(batch_sizes) ? k : ARRAY_SIZE(batch_sizes) - 1];
+	size_t start = bs->next, len = bs->n - start < want ? bs->n - start : want;
+	bs->next += len;
+	bs->ring[k % PIPELINE].len = len;
+	return imap_wire_send_fetch(bs->drv, bs->uids + start, len, bs->items,
+				    bs->ring[k % PIPELINE].tag, _("fetching new messages from"), err);
+}
+
+/* Reads the next batch (after asking for more) and stores it; *len_r: its size. */
+static int one_batch(struct batches *bs, struct sum_ctx *c, uint32_t folder, size_t *n_unseen_r,
+		     size_t *len_r, struct err *err)
+{
+	struct imap_driver *drv = bs->drv;
+	int r = 0;
+	while (r == 0 && bs->asked - bs->read < PIPELINE && bs->next < bs->n)
+		r = ask(bs, err);
+	size_t k = bs->read++;
+	*len_r = bs->ring[k % PIPELINE].len;
+	if (r == 0)
+		r = imap_wire_read_fetch(drv, bs->ring[k % PIPELINE].tag, on_summary, c,
+					 _("fetching new messages from"), err);
+	if (r == 0)
+		r = store_batch(drv, folder, &c->got, err);
+	if (r == 0 && drv->vanished.n) {
+		r = imap_remove_uids(drv, folder, drv->vanished.v, drv->vanished.n, err);
+		drv->vanished.n = 0;
+	}
+	for (size_t i = 0; r == 0 && n_unseen_r && i < c->got.n; i++)
+		*n_unseen_r += !(c->got.v[i].flags & MSG_SEEN);
+	summaries_release(&c->got);
+	return r;
+}
+
 int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uids, size_t n,
 			 size_t *n_unseen_r, struct err *err)
 {
@@ -118,33 +176,22 @@ int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uid
 	if (store_folder_get_id(drv->d->store, folder, &f, err) <= 0)
 		return -1;
 	char *label = xasprintf(_("%s: new messages"), f.name);
-	struct mailimap_fetch_type *ft = summary_fetch_type(drv->condstore);
+	char *items = summary_items(drv->condstore);
 	struct sum_ctx c = { drv, ARRAY_INIT };
-	int r = 0;
+	struct batches bs = { .drv = drv, .uids = uids, .n = n, .items = items };
 	size_t done = 0;
-	for (size_t b = 0; done < n && r == 0; b++) {
-		size_t want = batch_sizes[b < ARRAY_SIZE(batch_sizes) ? b
-					  : ARRAY_SIZE(batch_sizes) - 1];
-		size_t k = n - done < want ? n - done : want;
-		struct mailimap_set *set = imap_uid_set(uids + done, k);
-		clist *result = NULL;
-		imap_begin_fetch(drv, on_summary, &c);
-		int rr = mailimap_uid_fetch(imap_session_etpan(drv->s), set, ft, &result);
-		imap_end_fetch(drv);
-		if (result)
-			mailimap_fetch_list_free(result);
-		mailimap_set_free(set);
-		r = imap_check(drv, rr, _("fetching new messages from"), err);
-		if (r == 0)
-			r = store_batch(drv, folder, &c.got, err);
-		for (size_t i = 0; r == 0 && n_unseen_r && i < c.got.n; i++)
-			*n_unseen_r += !(c.got.v[i].flags & MSG_SEEN);
-		summaries_release(&c.got);
-		done += k;
+	int r = 0;
+	while (done < n && r == 0) {
+		size_t len = 0;
+		r = one_batch(&bs, &c, folder, n_unseen_r, &len, err);
+		done += len;
 		imap_progress(drv, label, done, n);
 	}
+	/* A command sent ahead and not read leaves the session out of step. */
+	if (r < 0 && bs.asked > bs.read && drv->s)
+		drv->s->broken = true;
 	ARRAY_RELEASE(&c.got);
-	mailimap_fetch_type_free(ft);
+	free(items);
 	free(label);
 	store_folder_release(&f);
 	return r;
@@ -317,18 +364,14 @@ int imap_prefetch_bodies(struct imap_driver *drv, uint32_t folder, struct err *e
 int imap_search_uids(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
 		     struct err *err)
 {
-	struct mailimap_set *set = mailimap_set_new_interval(from, to);
-	struct mailimap_search_key *key = mailimap_search_key_new_uid(set);
-	clist *result = NULL;
-	int rr = mailimap_uid_search(imap_session_etpan(drv->s), NULL, key, &result);
-	mailimap_search_key_free(key);
-	for (clistiter *it = result ? clist_begin(result) : NULL; it; it = clist_next(it)) {
-		uint32_t uid = *(uint32_t *)clist_content(it);
-		/* "n:*" also matches the last message when all are below n. */
-		if (uid >= from && (!to || uid <= to))
-			ARRAY_PUSH(out, uid);
-	}
-	if (result)
-		mailimap_search_result_free(result);
-	return imap_check(drv, rr, _("searching"), err);
+	size_t before = out->n;
+	if (imap_wire_search(drv, from, to, out, _("searching"), err) < 0)
+		return -1;
+	/* "n:*" also matches the last message when all are below n. */
+	size_t k = before;
+	for (size_t i = before; i < out->n; i++)
+		if (out->v[i] >= from && (!to || out->v[i] <= to))
+			out->v[k++] = out->v[i];
+	out->n = k;
+	return 0;
 }

@@ -288,6 +288,34 @@ static int store_after_op(struct imap_driver *drv, enum folder_op op, const char
 	return r < 0 ? -1 : 0;
 }
 
+/* The command for op; *what_r names it for errors. */
+static int run_folder_op(mailimap *imap, enum folder_op op, const char *wire,
+			 const char *new_wire, const char **what_r)
+{
+	int rr;
+	switch (op) {
+	case FOLDER_CREATE:
+		*what_r = _("creating a folder on");
+		rr = mailimap_create(imap, wire);
+		return rr == MAILIMAP_NO_ERROR ? mailimap_subscribe(imap, wire) : rr;
+	case FOLDER_RENAME:
+		*what_r = _("renaming a folder on");
+		return mailimap_rename(imap, wire, new_wire);
+	case FOLDER_DELETE:
+		*what_r = _("deleting a folder on");
+		rr = mailimap_delete(imap, wire);
+		if (rr == MAILIMAP_NO_ERROR)
+			mailimap_unsubscribe(imap, wire);  /* Dovecot keeps subscriptions apart */
+		return rr;
+	case FOLDER_SUBSCRIBE:
+		*what_r = _("subscribing to a folder on");
+		return mailimap_subscribe(imap, wire);
+	default:
+		*what_r = _("unsubscribing from a folder on");
+		return mailimap_unsubscribe(imap, wire);
+	}
+}
+
 int imap_folder_op(struct driver *d, enum folder_op op, const char *name, const char *new_name,
 		   struct err *err)
 {
@@ -306,34 +334,8 @@ int imap_folder_op(struct driver *d, enum folder_op op, const char *name, const 
 	if (drv->sel.wire && strcmp(drv->sel.wire, wire) == 0 &&
 	    (op == FOLDER_RENAME || op == FOLDER_DELETE))
 		imap_selected_release(&drv->sel);
-	int rr;
 	const char *what;
-	switch (op) {
-	case FOLDER_CREATE:
-		rr = mailimap_create(imap, wire);
-		if (rr == MAILIMAP_NO_ERROR)
-			rr = mailimap_subscribe(imap, wire);
-		what = _("creating a folder on");
-		break;
-	case FOLDER_RENAME:
-		rr = mailimap_rename(imap, wire, new_wire);
-		what = _("renaming a folder on");
-		break;
-	case FOLDER_DELETE:
-		rr = mailimap_delete(imap, wire);
-		if (rr == MAILIMAP_NO_ERROR)
-			mailimap_unsubscribe(imap, wire);  /* Dovecot keeps subscriptions apart */
-		what = _("deleting a folder on");
-		break;
-	case FOLDER_SUBSCRIBE:
-		rr = mailimap_subscribe(imap, wire);
-		what = _("subscribing to a folder on");
-		break;
-	default:
-		rr = mailimap_unsubscribe(imap, wire);
-		what = _("unsubscribing from a folder on");
-		break;
-	}
+	int rr = run_folder_op(imap, op, wire, new_wire, &what);
 	int r = imap_check(drv, rr, what, err);
 	if (r == 0 && op == FOLDER_RENAME) {
 		/* The subscription follows the name. */

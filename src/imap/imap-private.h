@@ -70,6 +70,7 @@ struct imap_flagrec {
 	size_t n_keywords;
 };
 typedef ARRAY(struct imap_flagrec) imap_flagrecs;
+void imap_flagrec_release(struct imap_flagrec *r);
 void imap_flagrecs_release(imap_flagrecs *v);
 /* Appends m's UID, flags, keywords and MODSEQ (copied). */
 void imap_add_flagrec(imap_flagrecs *v, const struct imap_msg *m);
@@ -105,6 +106,7 @@ struct imap_driver {
 	void *on_msg_aux;
 	imap_flagrecs flagrecs;         /* flag updates not asked for (or asked: flags fetches) */
 	bool untagged_seen;             /* a FETCH without UID arrived (sequence numbers only) */
+	store_uids vanished;            /* VANISHED read by wire.c, for the sync to apply */
 	bool replaying;                 /* inside replay_journal (sync does not replay again) */
 };
 
@@ -145,6 +147,31 @@ struct mailimap_flag_list *imap_flag_list(uint32_t flags, char *const *keywords,
 struct mailimap_set *imap_uid_set(const uint32_t *uids, size_t n);
 /* The UIDs in a set from the server (VANISHED, COPYUID), appended. */
 void imap_set_uids(const struct mailimap_set *set, store_uids *out);
+
+/* wire.c */
+/* UID FETCH uids (items), sent with libetpan's next tag (into tag); the
+ * responses are read and parsed without libetpan's parser by
+ * imap_wire_read_fetch(), each FETCH handed to fn (see the file's comment).
+ * Commands may be sent ahead: the server answers them in order, so the next
+ * batch streams in while the last one is stored. */
+int imap_wire_send_fetch(struct imap_driver *drv, const uint32_t *uids, size_t n,
+			 const char *items, char tag[static 16], const char *what,
+			 struct err *err);
+/* The same for a set given as text ("1:500"), with FETCH modifiers
+ * ("CHANGEDSINCE 12") or NULL. */
+int imap_wire_send_fetch_set(struct imap_driver *drv, const char *set, const char *items,
+			     const char *modifiers, char tag[static 16], const char *what,
+			     struct err *err);
+/* fn NULL: FETCH responses with flags go to drv->flagrecs. */
+int imap_wire_read_fetch(struct imap_driver *drv, const char *tag, imap_msg_fn *fn, void *aux,
+			 const char *what, struct err *err);
+/* UID SEARCH UID from:to (to 0: *), with ESEARCH's compact answer where
+ * the server has it; the UIDs appended to out (the server's "n:*" quirk
+ * included: callers filter). */
+int imap_wire_search(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
+		     const char *what, struct err *err);
+/* uids (any order) as an IMAP set, appended: "1:5,9,12:14". */
+void imap_uid_set_text(const uint32_t *uids, size_t n, struct buf *out);
 
 /* select.c */
 /* Selects folder f (a no-op when it is selected and !again). With QRESYNC

@@ -75,7 +75,20 @@ char *imap_mutf7_encode(const char *utf8);
 struct driver;
 /* Makes d (whose fields but ops and priv are set) an IMAP driver
  * (core/driver.h). Folders, flags, bodies and the journal go both ways as
- * described there; see sync.c for how a folder is brought in line. */
+ * described there; see sync.c for how a folder is brought in line. What the
+ * IMAP driver adds to the contract:
+ *   - sync_folders() also asks every folder synced before for its STATUS and
+ *     syncs those that changed (the periodic check of folders other than the
+ *     open one); folders never synced wait for a sync_folder();
+ *   - sync_folder() replays the journal first when it holds anything, so what
+ *     the user did offline reaches the server before the server's state
+ *     comes back;
+ *   - new_mail() is raised for unseen mail that arrived since the folder's
+ *     last sync, not for a folder's first sync;
+ *   - wait_changes() on a folder that is not the selected one syncs it first;
+ *   - every call connects when there is no session (so a failed call can be
+ *     retried at once), and a call that fails on the connection leaves the
+ *     driver disconnected (connected() false) and ready for connect(). */
 int imap_driver_new(struct driver *d, struct err *err);
 
 #endif

@@ -12,4 +12,5 @@ src_libpostie_a_SOURCES += \
 	src/imap/replay_doubt.c \
 	src/imap/select.c \
 	src/imap/session.c \
-	src/imap/sync.c
+	src/imap/sync.c \
+	src/imap/wire.c

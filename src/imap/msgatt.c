@@ -119,13 +119,18 @@ void imap_add_flagrec(imap_flagrecs *v, const struct imap_msg *m)
 	ARRAY_PUSH(v, r);
 }
 
+void imap_flagrec_release(struct imap_flagrec *r)
+{
+	for (size_t k = 0; k < r->n_keywords; k++)
+		free(r->keywords[k]);
+	free(r->keywords);
+	memset(r, 0, sizeof *r);
+}
+
 void imap_flagrecs_release(imap_flagrecs *v)
 {
-	for (size_t i = 0; i < v->n; i++) {
-		for (size_t k = 0; k < v->v[i].n_keywords; k++)
-			free(v->v[i].keywords[k]);
-		free(v->v[i].keywords);
-	}
+	for (size_t i = 0; i < v->n; i++)
+		imap_flagrec_release(&v->v[i]);
 	ARRAY_RELEASE(v);
 }
 

@@ -158,22 +158,53 @@ static int local_uids(struct imap_driver *drv, uint32_t folder, uint32_t from, u
 static int fetch_flags(struct imap_driver *drv, uint32_t last, uint64_t changedsince,
 		       struct err *err)
 {
-	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_flags());
-	struct mailimap_set *set = mailimap_set_new_interval(1, last);
-	clist *result = NULL;
-	mailimap *imap = imap_session_etpan(drv->s);
-	int rr = changedsince
-		? mailimap_uid_fetch_changedsince(imap, set, ft, changedsince, &result)
-		: mailimap_uid_fetch(imap, set, ft, &result);
-	if (result) {
-		imap_take_fetch_list(drv, result);
-		mailimap_fetch_list_free(result);
+	char set[32], mod[48], tag[16];
+	const char *what = _("fetching flags from");
+	snprintf(set, sizeof set, "1:%u", last);
+	snprintf(mod, sizeof mod, "CHANGEDSINCE %llu", (unsigned long long)changedsince);
+	if (imap_wire_send_fetch_set(drv, set, "UID FLAGS", changedsince ? mod : NULL, tag, what,
+				     err) < 0)
+		return -1;
+	return imap_wire_read_fetch(drv, tag, NULL, NULL, what, err);
+}
+
+static bool same_flags(const struct imap_flagrec *srv, const struct local_msg *loc)
+{
+	char *k = keyword_key(srv->keywords, srv->n_keywords);
+	bool same = srv->flags == loc->flags &&
+		    !strcmp(k ? k : "", loc->keywords ? loc->keywords : "");
+	free(k);
+	return same;
+}
+
+/* Merges the server's flags (sorted by UID) with the store's: which
+ * changed (moved out of srv), which the server no longer has, which the
+ * store lacks. */
+static void compare(imap_flagrecs *srv, const local_list *loc, uint32_t uidnext,
+		    imap_flagrecs *changed, uid_list *gone, uid_list *missing)
+{
+	size_t i = 0, j = 0;
+	while (i < srv->n || j < loc->n) {
+		if (i + 1 < srv->n && srv->v[i].uid == srv->v[i + 1].uid) {
+			i++;    /* an update came twice: one is enough */
+			continue;
+		}
+		if (j == loc->n || (i < srv->n && srv->v[i].uid < loc->v[j].uid)) {
+			if (srv->v[i].uid < uidnext)
+				ARRAY_PUSH(missing, srv->v[i].uid);
+			i++;
+		} else if (i == srv->n || loc->v[j].uid < srv->v[i].uid) {
+			ARRAY_PUSH(gone, loc->v[j].uid);
+			j++;
+		} else {
+			if (!same_flags(&srv->v[i], &loc->v[j])) {
+				ARRAY_PUSH(changed, srv->v[i]);
+				srv->v[i] = (struct imap_flagrec){ 0 };
+			}
+			i++;
+			j++;
+		}
 	}
-	mailimap_set_free(set);
-	mailimap_fetch_type_free(ft);
-	return imap_check(drv, rr, _("fetching flags from"), err);
 }
 
 /* Compares every known message with the server: flags, expunges, and
@@ -195,32 +226,8 @@ static int full_diff(struct imap_driver *drv, const struct store_folder *f, uint
 	int r = store_msg_scan(drv->d->store, f->id, 0, collect_local, &sc, err);
 	imap_flagrecs changed = ARRAY_INIT;
 	uid_list gone = ARRAY_INIT, missing = ARRAY_INIT;
-	size_t i = 0, j = 0;
-	while (r == 0 && (i < srv.n || j < loc.n)) {
-		if (i < srv.n && i + 1 < srv.n && srv.v[i].uid == srv.v[i + 1].uid) {
-			i++;    /* a duplicate (an unsolicited update): the later counts */
-			continue;
-		}
-		if (j == loc.n || (i < srv.n && srv.v[i].uid < loc.v[j].uid)) {
-			if (srv.v[i].uid < uidnext)
-				ARRAY_PUSH(&missing, srv.v[i].uid);
-			i++;
-		} else if (i == srv.n || loc.v[j].uid < srv.v[i].uid) {
-			ARRAY_PUSH(&gone, loc.v[j].uid);
-			j++;
-		} else {
-			char *k = keyword_key(srv.v[i].keywords, srv.v[i].n_keywords);
-			bool same = srv.v[i].flags == loc.v[j].flags &&
-				    !strcmp(k ? k : "", loc.v[j].keywords ? loc.v[j].keywords : "");
-			free(k);
-			if (!same) {
-				ARRAY_PUSH(&changed, srv.v[i]);
-				srv.v[i] = (struct imap_flagrec){ 0 };
-			}
-			i++;
-			j++;
-		}
-	}
+	if (r == 0)
+		compare(&srv, &loc, uidnext, &changed, &gone, &missing);
 	if (r == 0)
 		r = imap_apply_flagrecs(drv, f->id, &changed, err);
 	if (r == 0)
@@ -292,66 +299,94 @@ static int journal_pending(struct imap_driver *drv, bool *pending, struct err *e
 	return r;
 }
 
-/* Steps 2 to 4; *full_r says whether step 2 diffed everything. */
-static int sync_messages(struct imap_driver *drv, struct store_folder *f, unsigned flags,
-			 bool *full_r, uint32_t *uidnext_r, size_t *n_new_unseen, struct err *err)
+/* Step 2: the known messages (UID < from). *full_r: whether every one was
+ * compared. */
+static int sync_known(struct imap_driver *drv, struct store_folder *f, uint32_t from,
+		      unsigned flags, bool *full_r, struct err *err)
 {
 	const struct imap_selected *sel = &drv->sel;
-	bool known = f->uidvalidity != 0;
-	uint32_t from = f->uidnext ? f->uidnext : 1;
 	int r = 0;
 	*full_r = false;
-	if (known && sel->qresync) {
+	if (sel->qresync) {
 		r = imap_apply_flagrecs(drv, f->id, &drv->flagrecs, err);
 		if (r == 0)
 			r = imap_remove_uids(drv, f->id, sel->vanished.v, sel->vanished.n, err);
-	} else if (known && drv->condstore && f->highestmodseq && sel->modseq) {
+	} else if (drv->condstore && f->highestmodseq && sel->modseq) {
 		if (sel->modseq != f->highestmodseq && from > 1)
 			r = fetch_flags(drv, from - 1, f->highestmodseq, err);
 		if (r == 0)
 			r = imap_apply_flagrecs(drv, f->id, &drv->flagrecs, err);
-	} else if (known) {
+	} else {
 		r = full_diff(drv, f, from, err);
 		*full_r = true;
 	}
-	if (r == 0 && known && (flags & SYNC_FULL) && !*full_r) {
+	if (r == 0 && (flags & SYNC_FULL) && !*full_r) {
 		r = full_diff(drv, f, from, err);
 		*full_r = true;
 	}
+	return r;
+}
 
-	uid_list server_new = ARRAY_INIT;
+/* Step 3: the server's messages with UID >= from, sorted, into server_new,
+ * and the store made to hold exactly those. */
+static int sync_new(struct imap_driver *drv, struct store_folder *f, uint32_t from, bool known,
+		    uid_list *server_new, size_t *n_new_unseen, struct err *err)
+{
+	const struct imap_selected *sel = &drv->sel;
 	bool may_have_new = !known || !sel->uidnext || sel->uidnext > from;
-	if (r == 0 && sel->exists && may_have_new)
-		r = imap_search_uids(drv, from, 0, &server_new, err);
-	if (server_new.n > 1)
-		qsort(server_new.v, server_new.n, sizeof *server_new.v, cmp_u32);
+	int r = 0;
+	if (sel->exists && may_have_new)
+		r = imap_search_uids(drv, from, 0, server_new, err);
+	if (server_new->n > 1)
+		qsort(server_new->v, server_new->n, sizeof *server_new->v, cmp_u32);
 	if (r == 0)
-		r = settle_range(drv, f->id, from, 0, &server_new, n_new_unseen, err);
+		r = settle_range(drv, f->id, from, 0, server_new, n_new_unseen, err);
+	return r;
+}
+
+/* Step 4: the known messages counted on both sides; one search settles a
+ * difference (expunges CONDSTORE does not report, or gaps in the store). */
+static int check_counts(struct imap_driver *drv, uint32_t folder, uint32_t from, size_t n_new,
+			struct err *err)
+{
+	struct store_folder now = { 0 };
+	if (store_folder_get_id(drv->d->store, folder, &now, err) <= 0)
+		return -1;
+	uint32_t exists = imap_session_etpan(drv->s)->imap_selection_info->sel_exists;
+	int64_t server_old = (int64_t)exists - (int64_t)n_new;
+	int64_t local_old = (int64_t)now.n_messages - (int64_t)n_new;
+	store_folder_release(&now);
+	if (server_old == local_old)
+		return 0;
+	uid_list server_old_uids = ARRAY_INIT;
+	int r = imap_search_uids(drv, 1, from - 1, &server_old_uids, err);
+	if (server_old_uids.n > 1)
+		qsort(server_old_uids.v, server_old_uids.n, sizeof *server_old_uids.v, cmp_u32);
+	if (r == 0)
+		r = settle_range(drv, folder, 1, from, &server_old_uids, NULL, err);
+	ARRAY_RELEASE(&server_old_uids);
+	return r;
+}
+
+/* Steps 2 to 4; *full_r says whether step 2 diffed everything. */
+static int sync_messages(struct imap_driver *drv, struct store_folder *f, unsigned flags,
+			 bool *full_r, uint32_t *uidnext_r, size_t *n_new_unseen, struct err *err)
+{
+	bool known = f->uidvalidity != 0;
+	uint32_t from = f->uidnext ? f->uidnext : 1;
+	*full_r = false;
+	int r = known ? sync_known(drv, f, from, flags, full_r, err) : 0;
+	uid_list server_new = ARRAY_INIT;
+	if (r == 0)
+		r = sync_new(drv, f, from, known, &server_new, n_new_unseen, err);
 	uint32_t uidnext = from;
 	if (server_new.n && server_new.v[server_new.n - 1] >= uidnext)
 		uidnext = server_new.v[server_new.n - 1] + 1;
-	if (sel->uidnext > uidnext)
-		uidnext = sel->uidnext;
+	if (drv->sel.uidnext > uidnext)
+		uidnext = drv->sel.uidnext;
 	*uidnext_r = uidnext;
-
-	if (r == 0 && known && !*full_r && from > 1) {
-		struct store_folder now = { 0 };
-		r = store_folder_get_id(drv->d->store, f->id, &now, err) > 0 ? 0 : -1;
-		uint32_t exists = imap_session_etpan(drv->s)->imap_selection_info->sel_exists;
-		int64_t server_old = (int64_t)exists - (int64_t)server_new.n;
-		int64_t local_old = (int64_t)now.n_messages - (int64_t)server_new.n;
-		store_folder_release(&now);
-		if (r == 0 && server_old != local_old) {
-			uid_list server_old_uids = ARRAY_INIT;
-			r = imap_search_uids(drv, 1, from - 1, &server_old_uids, err);
-			if (server_old_uids.n > 1)
-				qsort(server_old_uids.v, server_old_uids.n,
-				      sizeof *server_old_uids.v, cmp_u32);
-			if (r == 0)
-				r = settle_range(drv, f->id, 1, from, &server_old_uids, NULL, err);
-			ARRAY_RELEASE(&server_old_uids);
-		}
-	}
+	if (r == 0 && known && !*full_r && from > 1)
+		r = check_counts(drv, f->id, from, server_new.n, err);
 	/* Flag changes that came unasked meanwhile. */
 	if (r == 0)
 		r = imap_apply_flagrecs(drv, f->id, &drv->flagrecs, err);

@@ -6,9 +6,7 @@
 #include "util/buf.h"
 #include "util/strutil.h"
 
-/* Appends the message ids of a header value (<a@b> <c@d> ...), without the
- * brackets; a value without brackets counts as one id per word. At most max. */
-static void parse_ids(const char *s, size_t len, struct msg_str_list *out, size_t max)
+void msg_ids_parse(const char *s, size_t len, struct msg_str_list *out, size_t max)
 {
 	size_t i = 0;
 	bool angles = memchr(s, '<', len) != NULL;
@@ -41,7 +39,7 @@ static void parse_ids(const char *s, size_t len, struct msg_str_list *out, size_
 static char *first_id(const char *s, size_t len)
 {
 	struct msg_str_list ids = ARRAY_INIT;
-	parse_ids(s, len, &ids, 1);
+	msg_ids_parse(s, len, &ids, 1);
 	char *id = ids.n ? ids.v[0] : NULL;
 	ARRAY_RELEASE(&ids);
 	return id;
@@ -88,7 +86,7 @@ static void take_field(const struct msg_hfield *f, struct msg_envelope *env)
 			env->in_reply_to = first_id(v, n);
 	} else if (msg_name_is(f, "references")) {
 		if (!env->references.n)
-			parse_ids(v, n, &env->references, 10000);
+			msg_ids_parse(v, n, &env->references, 10000);
 	} else if (msg_name_is(f, "content-type")) {
 		env->has_attachment |= attachment_type(v, n);
 	} else if (msg_name_is(f, "x-ms-has-attach")) {
@@ -122,8 +120,13 @@ void msg_envelope_release(struct msg_envelope *env)
 	free(env->subject);
 	free(env->message_id);
 	free(env->in_reply_to);
-	for (size_t i = 0; i < env->references.n; i++)
-		free(env->references.v[i]);
-	ARRAY_RELEASE(&env->references);
+	msg_str_list_release(&env->references);
 	memset(env, 0, sizeof *env);
+}
+
+void msg_str_list_release(struct msg_str_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	ARRAY_RELEASE(l);
 }

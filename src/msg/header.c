@@ -65,6 +65,14 @@ size_t msg_headers_split(const char *s, size_t len, struct msg_hfields *out)
 	return len;
 }
 
+size_t msg_field_len(const struct msg_hfield *f)
+{
+	size_t n = (size_t)(f->value + f->value_len - f->name);
+	while (n && (f->name[n - 1] == '\r' || f->name[n - 1] == '\n'))
+		n--;
+	return n;
+}
+
 bool msg_name_is(const struct msg_hfield *f, const char *name)
 {
 	return strlen(name) == f->name_len && str_ncasecmp(f->name, name, f->name_len) == 0;

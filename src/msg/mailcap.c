@@ -77,9 +77,7 @@ static void add_entry(struct msg_mailcap *mc, const char *line)
 		}
 		ARRAY_PUSH(&mc->entries, e);
 	}
-	for (size_t k = 0; k < f.n; k++)
-		free(f.v[k]);
-	ARRAY_RELEASE(&f);
+	msg_str_list_release(&f);
 }
 
 void msg_mailcap_parse(struct msg_mailcap *mc, const char *text, size_t len)

@@ -34,6 +34,9 @@ size_t msg_quoted(const char *s, size_t len, size_t i, struct buf *out);
 /* Appends value without line breaks and without blanks at both ends. */
 void msg_unfold(const char *s, size_t len, struct buf *out);
 bool msg_name_is(const struct msg_hfield *f, const char *name);
+/* The length of the whole field as written, from its name to the end of its
+ * value (continuation lines included), without the final line break. */
+size_t msg_field_len(const struct msg_hfield *f);
 
 /* ---- charsets (charset.c) ---- */
 
@@ -51,6 +54,70 @@ char *msg_text_clean(const char *s, size_t len);
 /* The value of parameter name exactly as written (unquoted), or NULL; a new
  * string. For boundaries, which must not be decoded. */
 char *msg_param_raw(const char *s, size_t len, const char *name);
+
+/* ---- writing headers (hwriter.c, rfc2047_encode.c, rfc2231_encode.c) ---- */
+
+/* Writes one header field token by token, folding before a token's blanks
+ * when the line would pass MSG_HEADER_WIDTH. */
+struct msg_hwriter {
+	struct buf *out;
+	size_t col;             /* length of the current line so far */
+	bool empty;             /* nothing after "Name:" yet */
+};
+
+void msg_hw_begin(struct msg_hwriter *w, struct buf *out, const char *name);
+/* Adds tok[0..n) after the blanks sep[0..sep_len) ("" glues it to what
+ * precedes, as for ',' or ';': no fold there). */
+void msg_hw_add(struct msg_hwriter *w, const char *sep, size_t sep_len, const char *tok, size_t n);
+void msg_hw_adds(struct msg_hwriter *w, const char *sep, const char *tok);
+/* Adds UTF-8 text s[0..n) as encoded words: the first after sep, the others
+ * after a blank, each filling what is left of its line. */
+void msg_hw_encoded(struct msg_hwriter *w, const char *sep, size_t sep_len, const char *s,
+		    size_t n);
+/* Adds a display name: atoms, a quoted string or encoded words. */
+void msg_hw_phrase(struct msg_hwriter *w, const char *sep, const char *s);
+/* Adds "; name=value" in the form the value needs (RFC 2045, RFC 2231). */
+void msg_hw_param(struct msg_hwriter *w, const char *name, const char *value);
+/* Ends the field with CRLF. */
+void msg_hw_end(struct msg_hwriter *w);
+
+/* Appends one encoded word ("=?UTF-8?Q?...?=" or B) of at most room
+ * characters holding the longest prefix of s[0..n) that fits without
+ * splitting a character, in encoding enc ('Q' or 'B'). Returns the bytes of s
+ * it took: 0 when not even one character fits. */
+size_t msg_rfc2047_word(struct buf *out, const char *s, size_t n, size_t room, char enc);
+/* The shorter encoding for s: 'Q' or 'B'. */
+char msg_rfc2047_choose(const char *s, size_t n);
+
+/* ---- composing (compose.c, build.c, ...) ---- */
+
+struct msg_compose;
+struct msg_identity;
+struct msg_compose_part;
+
+/* The address fields of a message being composed, parsed. */
+struct msg_compose_addrs {
+	struct msg_addr_list from, to, cc, bcc, reply_to;
+};
+
+/* Parses and checks every field (see msg_compose_check); a is initialized
+ * here and left empty on failure. */
+int msg_compose_parse(const struct msg_compose *c, int mode, struct msg_compose_addrs *a,
+		      struct err *err);
+int msg_compose_parse_from(const struct msg_compose *c, struct msg_addr_list *from,
+			   struct err *err);
+void msg_compose_addrs_release(struct msg_compose_addrs *a);
+void msg_compose_part_release(struct msg_compose_part *p);
+/* Appends the message ids of a header value (<a@b> <c@d> ...), without the
+ * brackets; a value without brackets counts as one id per word. At most max. */
+void msg_ids_parse(const char *s, size_t len, struct msg_str_list *out, size_t max);
+/* subject with "Re: " (or "Fwd: ") in front, unless it has one. A new string. */
+char *msg_subject_with_prefix(const char *subject, bool forward);
+/* Appends the readable text of a message (as rendered, without its headers,
+ * notices and attachment lines), lines ending in LF. */
+void msg_text_for_quote(const char *raw, size_t len, struct buf *out);
+/* The length of the name of a "Name: value" line, or 0 if it is none. */
+size_t msg_field_name_len(const char *line);
 
 /* ---- transfer encodings (transfer.c) ---- */
 

@@ -45,6 +45,8 @@ char *msg_header_decode(const char *value, size_t len);
 struct msg_addr {
 	char *name;
 	char *addr;
+	char *group;    /* the decoded name of the group it is in ("Friends: a, b;"),
+			 * NULL outside groups */
 };
 
 /* An ARRAY() of struct msg_addr, named so functions can take it. */
@@ -55,13 +57,24 @@ struct msg_addr_list {
 
 /* Appends the addresses of an address-list header value (From, To, Cc, ...)
  * to list. Tolerant: unquoted dots and 8-bit text in names, missing
- * brackets, unbalanced quotes or comments; group names are dropped and their
- * members kept. */
+ * brackets, unbalanced quotes or comments; group members carry the group's
+ * name, empty groups are dropped. */
 void msg_addr_list_parse(const char *value, size_t len, struct msg_addr_list *list);
+/* The same for an address list the user typed (UTF-8), strictly: every entry
+ * must be local@domain, alone or in <> after a name; groups are kept, an
+ * empty one ("undisclosed-recipients:;") as an entry with an empty addr.
+ * On the first problem, returns -1 with ERR_INPUT naming the entry and what
+ * is wrong ("'bob@' ...: the domain ... is missing"), and list is unchanged;
+ * else appends and returns 0. Non-ASCII addresses are refused (no SMTPUTF8). */
+int msg_addr_list_parse_input(const char *value, struct msg_addr_list *list, struct err *err);
 /* Frees the entries and empties the list. */
 void msg_addr_list_release(struct msg_addr_list *list);
 /* "Name <addr>, addr2, ..." for display; a new string the caller frees. */
 char *msg_addr_list_format(const struct msg_addr_list *list);
+/* The list as the user would type it, so that msg_addr_list_parse_input
+ * reads it back: names quoted when they hold specials ("Doe, John"
+ * <j@x.org>), groups as "Name: a, b;". A new string. */
+char *msg_addr_list_format_input(const struct msg_addr_list *list);
 
 /* Parses an RFC 5322 date (also the obsolete forms, zone names like EST or
  * GMT, two-digit years and the asctime form "Mon Jan  2 15:04:05 2006").
@@ -80,6 +93,9 @@ struct msg_str_list {
 	char **v;
 	size_t n, cap;
 };
+
+/* Frees the strings and empties the list. */
+void msg_str_list_release(struct msg_str_list *l);
 
 struct msg_envelope {
 	struct msg_addr_list from, to, cc, reply_to;

@@ -20,38 +20,13 @@ static int auth_start(void *aux, const char *mech, const char *ir, struct err *e
 static int auth_reply(void *aux, struct buf *text, bool *ok, struct err *err)
 {
 	struct smtp_session *s = aux;
-	struct buf line = BUF_INIT;
-	buf_reset(text);
-	int r = 0;
-	for (;;) {
-		if (net_stream_read_line(s->smtp->stream, &line, _("authenticating to"), err) < 0) {
-			s->broken = true;
-			r = -1;
-			break;
-		}
-		const char *l = buf_cstr(&line);
-		if (line.len < 3 || l[0] < '2' || l[0] > '5' || (l[3] && l[3] != ' ' && l[3] != '-')) {
-			s->broken = true;
-			r = err_set(err, ERR_PROTOCOL,
-				    _("unexpected reply from %s while logging in: %s"),
-				    net_conn_peer(s->conn), l);
-			break;
-		}
-		if (text->len)
-			buf_addc(text, ' ');
-		buf_adds(text, l[3] ? l + 4 : "");
-		if (l[3] == '-')
-			continue;
-		if (strncmp(l, "334", 3) == 0) {
-			r = 1;
-		} else {
-			*ok = l[0] == '2';
-			r = 0;
-		}
-		break;
-	}
-	buf_release(&line);
-	return r;
+	int code = 0;
+	if (smtp_read_reply(s, &code, text, _("authenticating to"), err) < 0)
+		return -1;
+	if (code == 334)
+		return 1;
+	*ok = code / 100 == 2;
+	return 0;
 }
 
 static int choose(struct smtp_session *s, enum sasl_mech *mech, struct err *err)

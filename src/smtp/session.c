@@ -21,25 +21,14 @@ int smtp_error(struct smtp_session *s, int r, const char *what, struct err *err)
 		return err_set(err, ERR_PROTOCOL, _("%s %s: could not understand the server's reply"),
 			       what, net_conn_peer(s->conn));
 	}
-	const char *peer = net_conn_peer(s->conn);
-	switch (r) {
-	case MAILSMTP_ERROR_MEMORY:
+	if (r == MAILSMTP_ERROR_MEMORY) {
 		fprintf(stderr, "postie: out of memory\n");
 		abort();
-	default:
-		break;
 	}
 	int code = s->smtp->response_code;
-	char *said = str_trim(xstrdup(s->smtp->response ? s->smtp->response : ""));
-	for (char *p = said; *p; p++)   /* a multi-line reply on one line */
-		if (*p == '\n')
-			*p = ' ';
-	enum err_kind kind = code >= 400 && code < 500 ? ERR_SERVER_TEMP : ERR_SERVER_PERM;
 	if (code == 421)
 		s->broken = true;       /* the server is closing the connection */
-	err_set(err, kind, _("%s %s: the server said: %d %s"), what, peer, code, said);
-	free(said);
-	return -1;
+	return smtp_reply_error(s, code, s->smtp->response, what, err);
 }
 
 /* Keeps the EHLO reply (libetpan's flags know no XOAUTH2 or OAUTHBEARER). */

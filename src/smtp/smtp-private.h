@@ -31,4 +31,15 @@ int smtp_error(struct smtp_session *s, int r, const char *what, struct err *err)
 bool smtp_has_auth(const struct smtp_session *s, const char *mech);
 int smtp_login(struct smtp_session *s, struct err *err);
 
+/* Reads one reply (reply.c): *code and its text, the lines of a multi-line
+ * reply joined with blanks. A garbled reply is ERR_PROTOCOL; 421 and read
+ * failures mark the session broken. what names the step ("sending the
+ * message to"). */
+int smtp_read_reply(struct smtp_session *s, int *code, struct buf *text, const char *what,
+		    struct err *err);
+/* The error for a reply the server refused: ERR_SERVER_TEMP for 4xx, else
+ * ERR_SERVER_PERM, "WHAT HOST: the server said: CODE TEXT". Returns -1. */
+int smtp_reply_error(struct smtp_session *s, int code, const char *said, const char *what,
+		     struct err *err);
+
 #endif

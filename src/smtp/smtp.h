@@ -45,4 +45,63 @@ const char *smtp_session_login_method(const struct smtp_session *s);
 const struct net_conn *smtp_session_conn(const struct smtp_session *s);
 bool smtp_session_broken(const struct smtp_session *s);
 
+/* ---- Submitting a message (submit.c) ----------------------------------- */
+
+enum smtp_rcpt_status {
+	SMTP_RCPT_UNTRIED,      /* the transaction ended before this recipient */
+	SMTP_RCPT_ACCEPTED,     /* the server took the message for it */
+	SMTP_RCPT_TEMPFAIL,     /* 4xx: try again later */
+	SMTP_RCPT_REJECTED,     /* 5xx: the server will not take it */
+};
+
+struct smtp_rcpt_result {
+	enum smtp_rcpt_status status;
+	int code;               /* the server's reply code; 0 when untried */
+	char *text;             /* the server's words, owned; NULL when untried */
+};
+
+struct smtp_submission {
+	const char *from;               /* envelope sender; "" for the null sender */
+	const char *const *rcpts;       /* envelope recipients (n_rcpts > 0) */
+	size_t n_rcpts;
+	const char *msg;                /* the message: 7-bit, CRLF line ends */
+	size_t len;
+	/* Called when every byte but the final "." has gone out (after RCPT and
+	 * DATA succeeded), with the recipients' results so far: the last moment
+	 * at which the server cannot have taken the message yet. The outbox
+	 * records "sending" here. Returning -1 (with err) abandons the
+	 * transaction: the connection is dropped, so the server discards the
+	 * message. NULL: no hook. */
+	int (*commit)(void *aux, const struct smtp_rcpt_result *results, struct err *err);
+	void *aux;
+};
+
+/* An address that is safe in MAIL FROM/RCPT TO: printable ASCII without
+ * blanks, '<', '>', at most 254 bytes, local@domain (or "" for the null
+ * sender when null_ok). ERR_INPUT names the problem. */
+int smtp_check_address(const char *addr, bool null_ok, struct err *err);
+
+/* One mail transaction on a logged-in session: checks the size against the
+ * server's SIZE limit (ERR_SERVER_PERM, nothing sent), MAIL FROM (with SIZE=
+ * when offered), RCPT TO for each recipient, DATA with dot-stuffing, the
+ * commit hook, the final "." and its reply. results (n_rcpts entries,
+ * zeroed by the caller; release with smtp_rcpt_results_release) say what
+ * became of each recipient, as far as the transaction came.
+ *
+ * Returns 0 when the server took the message for at least one recipient
+ * (the others are TEMPFAIL or REJECTED in results). Returns -1 otherwise:
+ * ERR_SERVER_PERM when the server refused the sender, the message or every
+ * recipient (a 5xx), ERR_SERVER_TEMP for a 4xx (also when every recipient
+ * failed and one of them only for now), ERR_INPUT for an unsafe address,
+ * ERR_NET/ERR_TIMEOUT/ERR_CANCELLED/... when the connection failed. After a
+ * refusal the transaction is reset (RSET), so the session can send the next
+ * message unless smtp_session_broken() says otherwise. On -1 no recipient is
+ * ACCEPTED in results (those accepted by RCPT take the refusal's code, or
+ * become UNTRIED when the connection failed), except in one case: the
+ * connection failed after the commit hook ran, so the server may or may not
+ * have the message; results then show the recipients as RCPT left them. */
+int smtp_submit(struct smtp_session *s, const struct smtp_submission *sub,
+		struct smtp_rcpt_result *results, struct err *err);
+void smtp_rcpt_results_release(struct smtp_rcpt_result *results, size_t n);
+
 #endif

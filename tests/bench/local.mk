@@ -1,8 +1,11 @@
 ## Benchmarks: `make bench` builds them; `make check` never runs them. They
 ## print figures (and ratios) and never assert on time.
-BENCHMARKS = tests/bench/store-bench
+BENCHMARKS = tests/bench/store-bench tests/bench/fetch-floor
 EXTRA_PROGRAMS += $(BENCHMARKS)
 tests_bench_store_bench_LDADD = $(POSTIE_CORE_LIBS)
+## The floor of tests/bench/imap-open (which builds what it needs itself).
+tests_bench_fetch_floor_LDADD = $(GNUTLS_LIBS)
+EXTRA_DIST += tests/bench/imap-open
 CLEANFILES += $(BENCHMARKS)
 
 bench: $(BENCHMARKS)

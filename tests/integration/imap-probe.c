@@ -7,6 +7,10 @@
  *     journal-append FOLDER FILE        ops_append(): journaled, prints "uid 0"
  *     folder create|rename|delete|subscribe|unsubscribe NAME [NEW]
  *     wait FOLDER MS [WAKE_AFTER_MS]     wait_changes() once: prints "result R"
+ *     resync FOLDER SECONDS              sync_folder(), pause (the test takes the
+ *                                        server away and back), sync_folder()
+ *                                        again: prints each result, and how the
+ *                                        driver was reused ("reconnected")
  *
  * Events: "added FOLDER N", "removed FOLDER N", "flags FOLDER N", "reset
  * FOLDER", "new FOLDER N", "notice TEXT", "folders". Exits 0 on success, 1
@@ -145,6 +149,24 @@ static int run(struct driver *d, const struct account_conf *a, int argc, char **
 		if (r >= 0)
 			printf("result %d\n", r);
 		return r < 0 ? -1 : 0;
+	}
+	if (!strcmp(cmd, "resync")) {
+		if (folder_id(d->store, argv[1], &folder, err) < 0 ||
+		    d->ops->sync_folder(d, folder, 0, err) < 0)
+			return -1;
+		printf("synced\n");
+		sleep((unsigned)atoi(argv[2]));
+		struct err e = ERR_INIT;
+		if (d->ops->sync_folder(d, folder, 0, &e) < 0) {
+			printf("failed %s connected=%d\n", err_kind_name(e.kind),
+			       d->ops->connected(d));
+			err_clear(&e);
+			if (d->ops->connect(d, err) < 0 || d->ops->sync_folder(d, folder, 0, err) < 0)
+				return -1;
+			printf("reconnected\n");
+		}
+		printf("synced\n");
+		return 0;
 	}
 	return err_set(err, ERR_USAGE, "unknown command %s", cmd);
 }

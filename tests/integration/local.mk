@@ -42,11 +42,19 @@ check_PROGRAMS += tests/integration/store-dump
 tests_integration_store_dump_LDADD = $(POSTIE_CORE_LIBS)
 SCRIPT_TESTS += tests/integration/test_store_cli.py
 
+## Sending: compose, postie send, the outbox, failures and kill -9 (src/smtp,
+## src/msg/compose.h, src/core/outbox.h).
+SCRIPT_TESTS += \
+	tests/integration/test_send.py \
+	tests/integration/test_send_failures.py \
+	tests/integration/test_send_crash.py
+
 ## IMAP sync (src/imap, src/core): sync modes, offline journal, kills, IDLE.
 SCRIPT_TESTS += \
 	tests/integration/test_imap_sync.py \
 	tests/integration/test_imap_offline.py \
-	tests/integration/test_imap_crash.py
+	tests/integration/test_imap_crash.py \
+	tests/integration/test_imap_odd.py
 EXTRA_DIST += tests/lib/imaptest.py
 check_PROGRAMS += tests/integration/imap-probe
 tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)

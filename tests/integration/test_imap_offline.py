@@ -6,7 +6,9 @@ management; the delete policies."""
 import os
 import subprocess
 
-from imaptest import check_same, postie_list, postie_state, quote, server_state
+import re
+
+from imaptest import CAPS, check_same, postie_list, postie_state, quote, server_state
 from postie_test import TAP, Postie
 from rig import Rig
 
@@ -165,6 +167,42 @@ p2 = Postie(t.tmpdir, "p2")
 r.write_postie_account(p2, "alice", "alice", subscribed_only="no")
 p2.run("sync")
 t.contains(p2.run("folders").stdout, "Lists", "subscribed_only = no shows it")
+
+# -- a server without MOVE and UIDPLUS: COPY, \\Deleted, EXPUNGE ------------------------
+r.restart(capabilities=CAPS["plain"].replace(" UIDPLUS", "").replace(" MOVE", ""))
+run("sync")
+run("move", "INBOX", "11", "Archive")
+run("flag", "INBOX", "12", "+deleted")
+run("expunge", "INBOX")
+c = r.imap("alice")
+c.select("INBOX")
+keep = sorted(server_state(r, "alice", "INBOX"))[-1]
+c.uid("STORE", str(keep), "+FLAGS", "(\\Deleted)")   # someone else's, not to be expunged
+c.logout()
+trace = os.path.join(t.tmpdir, "trace-nomove")
+res = p.run("--trace", trace, "sync")
+t.eq(res.returncode, 0, "sync with neither MOVE nor UIDPLUS")
+tr = open(trace, errors="replace").read()
+t.ok(" UID COPY 11 Archive" in tr and "UID MOVE" not in tr, "a move is COPY + \\Deleted + EXPUNGE")
+srv = server_state(r, "alice", "INBOX")
+t.ok(11 not in srv and 12 not in srv, "both left the server's INBOX")
+t.ok(keep in srv and "\\Deleted" in srv[keep], "another message marked \\Deleted elsewhere "
+     "stays, marked")
+check_same(t, p, r, "alice", "INBOX", "INBOX matches the server")
+check_same(t, p, r, "alice", "Archive", "Archive matches the server")
+r.restart()
+
+# -- the driver is reusable after the connection was lost ---------------------------------
+proc = subprocess.Popen([PROBE, p.config_dir, p.data_dir, "alice", "resync", "INBOX", "2"],
+                        stdout=subprocess.PIPE, text=True)
+t.eq(proc.stdout.readline().strip(), "synced", "probe: first sync")
+r.stop_dovecot()
+r.start_dovecot()
+out, _ = proc.communicate(timeout=60)
+t.eq(proc.returncode, 0, "probe: the sync after the server came back worked", )
+t.ok(re.search(r"failed (network|timeout) connected=0", out), "the lost connection was "
+     "reported as network trouble, and the driver knew it was disconnected", out)
+t.contains(out, "reconnected", "connect() then made the same driver work again")
 
 # -- delete_policy = flag, and overrides -------------------------------------------------
 p3 = Postie(t.tmpdir, "p3")

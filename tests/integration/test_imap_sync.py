@@ -205,4 +205,20 @@ t.eq(w.returncode, 0, "watch --once ends after new mail")
 t.contains(out.decode(), "1 new message in INBOX", "IDLE reported the new message")
 t.ok(any(m["subject"] == "pushed" for m in postie_list(p, "INBOX")), "and it is in the store")
 
+# Without IDLE: NOOP every --interval seconds.
+r.restart(capabilities=CAPS["condstore"].replace(" IDLE", ""))
+w = p.popen("--trace", os.path.join(t.tmpdir, "trace-noop"), "watch", "--once", "--interval", "1",
+            "--timeout", "30", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+t.contains(w.stderr.readline().decode(), "watching INBOX", "watch without IDLE: waiting")
+r.append("alice", "INBOX", b"From: Carol <carol@example.test>\r\nSubject: polled\r\n\r\nhi\r\n")
+try:
+    out, err = w.communicate(timeout=20)
+except subprocess.TimeoutExpired:
+    w.kill()
+    out, err = w.communicate()
+t.contains(out.decode(), "1 new message in INBOX", "NOOP polling found the new message")
+tr = open(os.path.join(t.tmpdir, "trace-noop"), errors="replace").read()
+t.ok("NOOP" in tr and " IDLE" not in tr, "by NOOP, not IDLE")
+r.restart()
+
 t.done()

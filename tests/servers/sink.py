@@ -9,7 +9,10 @@ listens), keeps every message it accepts as DIR/NNNNNN.eml with its envelope
 in DIR/NNNNNN.json, and delivers it to each recipient that is a rig user
 through Dovecot's LMTP socket before it answers 250, so a test can read the
 message back over IMAP at once. Recipients whose local part starts with
-"reject" get 550, "tempfail" get 451 (for failure tests).
+"reject" get 550, "tempfail" get 451 (for failure tests). A message for a
+"stall" recipient is kept, then its 250 waits until the file DIR/release
+exists (at most a minute): the moment a client has sent the whole message
+and waits for the answer, for crash tests.
 """
 
 import argparse
@@ -80,6 +83,12 @@ class Handler:
         if isinstance(data, str):
             data = data.encode("utf-8", "surrogateescape")
         n = self.store.keep(envelope.mail_from, list(envelope.rcpt_tos), data)
+        if any(local_part(r).startswith("stall") for r in envelope.rcpt_tos):
+            release = os.path.join(self.store.dir, "release")
+            for _ in range(1200):
+                if os.path.exists(release):
+                    break
+                await asyncio.sleep(0.05)
         loop = asyncio.get_running_loop()
         for rcpt in envelope.rcpt_tos:
             if not self._is_local(rcpt):

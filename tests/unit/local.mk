@@ -44,6 +44,15 @@ tests_unit_test_msg_body_LDADD = $(TEST_LDADD)
 UNIT_TESTS += tests/unit/test-sessions
 tests_unit_test_sessions_LDADD = $(TEST_LDADD)
 
+UNIT_TESTS += tests/unit/test-msg-compose
+tests_unit_test_msg_compose_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/data/compose
+
+UNIT_TESTS += tests/unit/test-outbox
+tests_unit_test_outbox_SOURCES = tests/unit/test-outbox.c \
+	tests/unit/store-fixture.c tests/unit/store-fixture.h
+tests_unit_test_outbox_LDADD = $(TEST_LDADD)
+
 UNIT_TESTS += tests/unit/test-worker
 tests_unit_test_worker_SOURCES = tests/unit/test-worker.c \
 	tests/unit/fake-driver.c tests/unit/fake-driver.h

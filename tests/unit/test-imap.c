@@ -8,6 +8,7 @@
 #include "core/replay.h"
 #include "imap/imap.h"
 #include "store-fixture.h"
+#include "store/index.h"
 #include "store/store.h"
 #include "tap.h"
 #include "util/buf.h"
@@ -372,6 +373,44 @@ static void test_summary_fill(void)
 	buf_release(&hdr);
 }
 
+/* The index takes the sync's batches newest first, with replacements. */
+static void test_index_batches(void)
+{
+	struct store_index idx = STORE_INDEX_INIT;
+	struct msg_summary v[300];
+	for (int b = 2; b >= 0; b--) {
+		for (int k = 0; k < 100; k++) {
+			msg_summary_init(&v[k]);
+			fixture_summary(&v[k], (uint32_t)(b * 200 + (99 - k) * 2 + 1), 0);
+		}
+		store_index_put_many(&idx, v, 100);
+		for (int k = 0; k < 100; k++)
+			msg_summary_release(&v[k]);
+	}
+	bool sorted = idx.n == 300;
+	for (size_t i = 1; i < idx.n; i++)
+		sorted &= idx.msgs[i - 1].uid < idx.msgs[i].uid;
+	ok(sorted, "batches newest first: 300 messages, sorted");
+	/* A batch mixing new UIDs (between the old ones), replacements and a duplicate. */
+	uint32_t uids[] = { 2, 599, 300, 1000, 2 };
+	for (int k = 0; k < 5; k++) {
+		msg_summary_init(&v[k]);
+		fixture_summary(&v[k], uids[k], 1);
+		v[k].flags = MSG_FLAGGED;
+	}
+	store_index_put_many(&idx, v, 5);
+	sorted = idx.n == 303;
+	for (size_t i = 1; i < idx.n; i++)
+		sorted &= idx.msgs[i - 1].uid < idx.msgs[i].uid;
+	ok(sorted, "new ones merged in order, replacements in place (%zu)", idx.n);
+	ok(store_index_find(&idx, 599)->flags == MSG_FLAGGED &&
+	   store_index_find(&idx, 2)->flags == MSG_FLAGGED &&
+	   store_index_find(&idx, 1000) != NULL, "their fields are the new ones");
+	for (int k = 0; k < 5; k++)
+		msg_summary_release(&v[k]);
+	store_index_release(&idx);
+}
+
 static void test_json(void)
 {
 	struct buf b = BUF_INIT;
@@ -390,6 +429,7 @@ int main(void)
 	test_ops_imap();
 	test_ops_pop3();
 	test_summary_fill();
+	test_index_batches();
 	test_json();
 	return tap_done();
 }

@@ -118,6 +118,61 @@ const struct cli_command cli_commands[] = {
 	     "      --to DIR          where --save writes (default: the current directory)\n"
 	     "      --open N          open attachment N with its mailcap viewer\n"),
 	  cmd_show },
+	{ "send", N_("[-t] [-f FROM] [--queue-only] [ADDRESS...] < MESSAGE"),
+	  N_("Send a whole message read from standard input, like sendmail."),
+	  N_("Reads a complete message (headers, a blank line, the body) from standard\n"
+	     "input, adds Date, Message-ID and From (the account's identity) when they are\n"
+	     "missing, removes Bcc, makes 8-bit content 7-bit, and queues it in the\n"
+	     "account's outbox, on the disk, before any connection is made. Then it tries\n"
+	     "to send it at once and prints what happened: sent; queued, to be retried\n"
+	     "(the server could not be reached, or said to try later); or not sent (the\n"
+	     "server refused it: see postie outbox).\n\n"
+	     "Options:\n"
+	     "  -t                 also send to the addresses in To, Cc and Bcc\n"
+	     "  -f ADDRESS         the envelope sender (default: the account's address)\n"
+	     "  -i, -oi            accepted for sendmail compatibility (a lone dot never\n"
+	     "                     ends the message here)\n"
+	     "      --queue-only   queue it; postie outbox flush (or the interface) sends it\n"
+	     "  -v, --verbose      show each step\n\n"
+	     "Exits 0 when the message is sent or safely queued, 1 when the server refused\n"
+	     "it for good (it stays in the outbox), 2 on a usage error.\n"),
+	  cmd_send },
+	{ "compose", N_("[OPTIONS] [ADDRESS...]"),
+	  N_("Write, reply to, forward or postpone a message from the command line."),
+	  N_("Builds a message like the interface's compose screen: From from the account,\n"
+	     "the body from standard input (on a terminal: written in the editor, with the\n"
+	     "headers above it), attachments, then queues and sends it like postie send,\n"
+	     "or postpones it to Drafts.\n\n"
+	     "Options:\n"
+	     "  -s, --subject TEXT       the subject\n"
+	     "  -c, --cc LIST            Cc addresses;  -b, --bcc LIST  Bcc addresses\n"
+	     "  -A, --attach FILE        attach a file (repeat for more)\n"
+	     "  -H, --draft FILE         a draft with headers at the top (- for standard input)\n"
+	     "      --reply FILE         reply to the message in FILE\n"
+	     "      --group-reply FILE   reply to everyone\n"
+	     "      --list-reply FILE    reply to its mailing list\n"
+	     "      --forward FILE       forward it inline\n"
+	     "      --forward-attached FILE  forward it as an attachment\n"
+	     "      --resume FILE        continue a postponed draft saved in FILE\n"
+	     "      --edit               edit the message in $VISUAL, $EDITOR or vi\n"
+	     "      --postpone           save it in Drafts instead of sending it\n"
+	     "      --print              print the message that would be sent\n"
+	     "      --print-draft        print the text the editor would show\n"
+	     "      --queue-only         queue it without sending now\n"),
+	  cmd_compose },
+	{ "outbox", N_("[list|flush|show ID|retry ID|hold ID|drop ID]"),
+	  N_("List, send, retry or drop the messages waiting to be sent."),
+	  N_("list          every message in the outbox with its state, its recipients'\n"
+	     "              results and the reason of the last failure (default)\n"
+	     "flush         send everything queued now, whatever its retry time\n"
+	     "show ID       print message ID as it will be sent\n"
+	     "retry ID      try a failed or held message again (refused recipients too)\n"
+	     "hold ID       keep a message back until retry\n"
+	     "drop ID       remove a message for good\n\n"
+	     "Without -a, list and flush work on every account. A message that failed for\n"
+	     "a temporary reason is retried with growing delays (1 minute to an hour) for\n"
+	     "5 days. Exits 1 when flush leaves something unsent.\n"),
+	  cmd_outbox },
 	{ "watch", N_("[--once] [--timeout SECONDS] [--interval SECONDS] [FOLDER]"),
 	  N_("Keep a folder in sync and report new mail as it arrives."),
 	  N_("Syncs FOLDER (INBOX by default), then waits for changes on the server (IMAP\n"
