@@ -123,7 +123,7 @@ t.ok({"while asleep 1", "while asleep 2", "while asleep 3"} <= subjects,
      "every message that came during the sleeps is in the store")
 
 # -- the full-screen interface: its account worker reconnects by itself ---------------------
-term = Terminal(p.argv(), cols=100, rows=30, cwd=t.tmpdir)
+term = Terminal(p.argv(), cols=100, rows=50, cwd=t.tmpdir)   # every message on screen
 t.cleanup(term.quit)
 term.wait_for("alice/INBOX", timeout=20)
 term.wait_for("while asleep 3", timeout=20)
