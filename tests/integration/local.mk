@@ -63,5 +63,7 @@ tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)
 ## fault proxy under many seeds (POSTIE_FAULT_SEEDS), suspend and resume.
 SCRIPT_TESTS += \
 	tests/integration/test_faults_imap.py \
-	tests/integration/test_faults_idle.py
+	tests/integration/test_faults_idle.py \
+	tests/integration/test_faults_pop3.py \
+	tests/integration/test_faults_send.py
 EXTRA_DIST += tests/lib/faulttest.py
