@@ -111,7 +111,7 @@ class Watchdog:
         with open(self.trace, errors="replace") as f:
             return "".join(f.readlines()[-n:])
 
-    def prompt(self, res, since, slack=3.0):
+    def prompt(self, res, since, slack=6.0):
         """Whether a failed run ended within the timeout (plus slack) after
         `since` (the monotonic time of a cut or of the start of a stall);
         True for runs that succeeded or when nothing happened."""
