@@ -1,2 +1,2 @@
 ## Manual pages and documents.
-EXTRA_DIST += doc/store.md
+EXTRA_DIST += doc/store.md doc/tui.md

@@ -43,6 +43,9 @@ struct account {
 	int backoff;                    /* ms to wait after the next failure */
 	int64_t next_check;             /* next periodic check (ms, monotonic) */
 	atomic_bool journal_dirty;      /* user operations wait for replay_journal */
+	atomic_bool outbox_due;         /* the outbox has something to send now */
+	int64_t next_flush;             /* the outbox's next retry (ms, monotonic) */
+	char *spool_dir;                /* where `postie send` leaves mail meanwhile */
 	bool folders_dirty;             /* send EV_FOLDERS after this driver call */
 	struct timespec last_progress, last_folders;
 	uint64_t reply_to;              /* the request the driver call serves, 0: a task */
@@ -78,6 +81,15 @@ void account_set_state(struct account *a, enum acct_state s, const char *text);
 /* Empties the wake pipe. */
 void account_drain_wake(struct account *a);
 void account_wake(struct account *a);
+
+/* send.c: the outbox. */
+bool account_can_send(const struct account *a);
+/* Sends what is due (the worker, without the store lock: it is taken around
+ * each use of the store). */
+int account_flush_outbox(struct account *a, unsigned flags, uint64_t reply_to, struct err *err);
+/* REQ_SEND, REQ_POSTPONE; REQ_OUTBOX_SET, REQ_OUTBOX_REMOVE (store lock held). */
+int account_serve_compose(struct account *a, struct request *r, struct err *err);
+int account_serve_outbox_op(struct account *a, struct request *r, struct err *err);
 
 /* Makes a the account of the calling thread (account_current()). */
 void account_bind_thread(struct account *a);

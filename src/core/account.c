@@ -6,6 +6,7 @@
 
 #include "conf/conf.h"
 #include "core/account-private.h"
+#include "core/outbox.h"
 #include "net/net.h"
 #include "store/store.h"
 
@@ -80,6 +81,9 @@ int account_start(const struct account_opts *o, struct account **a_r, struct err
 	atomic_init(&a->view_folder, 0);
 	atomic_init(&a->busy, false);
 	atomic_init(&a->journal_dirty, true);   /* replay what an earlier run left */
+	atomic_init(&a->outbox_due, true);      /* and send what it left */
+	a->next_flush = INT64_MAX;
+	a->spool_dir = outbox_spool_dir(store_data_dir(o->store), o->conf->account);
 	a->cancel = net_cancel_new();
 	a->backoff = a->o.retry_min_ms;
 	account_observer_init(a);
@@ -134,6 +138,7 @@ void account_stop(struct account **ap)
 	store_acct_close(&a->store);
 	net_cancel_free(&a->cancel);
 	secret_release(&a->answer_secret);
+	free(a->spool_dir);
 	if (a->wake_rd >= 0) {
 		close(a->wake_rd);
 		close(a->wake_wr);

@@ -48,6 +48,7 @@
 struct account;
 struct account_conf;
 struct driver;
+struct global_conf;
 struct inbox;
 struct net_cancel;
 struct net_ctx;
@@ -64,6 +65,7 @@ typedef int driver_factory(const struct account_conf *conf, struct store_acct *s
 struct account_opts {
 	size_t index;                   /* its number in events */
 	const struct account_conf *conf;
+	const struct global_conf *global;       /* postie.conf (composing); may be NULL */
 	struct store *store;            /* opened by the caller; outlives the account */
 	struct net_ctx *net;            /* may be NULL with make_driver NULL */
 	struct inbox *inbox;

@@ -18,6 +18,7 @@ src_libpostie_a_SOURCES += \
 	src/core/pattern.c src/core/pattern.h \
 	src/core/proto.c src/core/proto.h \
 	src/core/queue.c src/core/queue.h \
+	src/core/send.c \
 	src/core/serve.c \
 	src/core/uiconf.c src/core/uiconf.h \
 	src/core/worker.c

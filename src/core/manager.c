@@ -102,7 +102,8 @@ int manager_start(const struct manager_opts *o, struct manager **m_r, struct err
 			      sizeof *m->accounts);
 	for (size_t i = 0; i < o->conf->n_accounts; i++) {
 		struct account_opts ao = {
-			.index = i, .conf = &o->conf->accounts[i], .store = m->store,
+			.index = i, .conf = &o->conf->accounts[i], .global = &o->conf->global,
+			.store = m->store,
 			.net = m->net, .inbox = &m->inbox, .make_driver = o->make_driver,
 			.check_interval = o->conf->global.check_interval,
 			.start_offline = o->start_offline,

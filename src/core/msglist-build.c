@@ -115,41 +115,32 @@ static void select_candidates(struct build *b)
 
 /* ---- Plain sorts ---- */
 
-static int cmp_key(const struct msglist *ml, const struct store_index_msg *a,
-		   const struct store_index_msg *b)
+/* A message with its sort key worked out once, not in every comparison. */
+struct sort_item {
+	const char *key;        /* author or base subject; NULL for date and size */
+	uint32_t key_len;
+	uint32_t pos;
+	int64_t date;
+	uint32_t uid, size;
+};
+
+static int cmp_item(const void *x, const void *y, void *aux)
 {
+	const struct sort_item *a = x, *b = y;
+	const struct msglist *ml = aux;
 	int c = 0;
-	switch (ml->sort) {
-	case SORT_FROM:
-		c = str_casecmp(store_index_str(&ml->idx, a->from), store_index_str(&ml->idx, b->from));
-		break;
-	case SORT_SUBJECT: {
-		size_t la, lb;
-		const char *sa = ml_base_subject(store_index_str(&ml->idx, a->subject), &la);
-		const char *sb = ml_base_subject(store_index_str(&ml->idx, b->subject), &lb);
-		c = str_ncasecmp(sa, sb, la < lb ? la : lb);
-		if (c == 0 && la != lb)
-			c = la < lb ? -1 : 1;
-		break;
-	}
-	case SORT_SIZE:
+	if (ml->sort == SORT_SIZE) {
 		c = a->size < b->size ? -1 : a->size > b->size;
-		break;
-	case SORT_DATE:
-	case SORT_THREADS:
-		break;
+	} else if (a->key) {
+		uint32_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+		c = str_ncasecmp(a->key, b->key, n);
+		if (c == 0 && a->key_len != b->key_len)
+			c = a->key_len < b->key_len ? -1 : 1;
 	}
 	if (c == 0)
 		c = a->date < b->date ? -1 : a->date > b->date;
 	if (c == 0)
 		c = a->uid < b->uid ? -1 : a->uid > b->uid;
-	return c;
-}
-
-static int cmp_pos(const void *x, const void *y, void *aux)
-{
-	const struct msglist *ml = aux;
-	int c = cmp_key(ml, &ml->idx.msgs[*(const uint32_t *)x], &ml->idx.msgs[*(const uint32_t *)y]);
 	return ml->reverse ? -c : c;
 }
 
@@ -164,9 +155,25 @@ static void push_row(struct msglist *ml, uint32_t pos, uint32_t depth, int32_t p
 
 static void build_sorted(struct build *b)
 {
-	qsort_r(b->pos, b->n, sizeof *b->pos, cmp_pos, b->ml);
+	struct msglist *ml = b->ml;
+	struct sort_item *v = xcalloc(b->n + 1, sizeof *v);
+	for (size_t i = 0; i < b->n; i++) {
+		const struct store_index_msg *m = msg_of(b, i);
+		struct sort_item *it = &v[i];
+		*it = (struct sort_item){ NULL, 0, b->pos[i], m->date, m->uid, m->size };
+		if (ml->sort == SORT_FROM) {
+			it->key = str_of(b, m->from);
+			it->key_len = (uint32_t)strlen(it->key);
+		} else if (ml->sort == SORT_SUBJECT) {
+			size_t len;
+			it->key = ml_base_subject(str_of(b, m->subject), &len);
+			it->key_len = (uint32_t)len;
+		}
+	}
+	qsort_r(v, b->n, sizeof *v, cmp_item, ml);
 	for (size_t i = 0; i < b->n; i++)
-		push_row(b->ml, b->pos[i], 0, -1);
+		push_row(ml, v[i].pos, 0, -1);
+	free(v);
 }
 
 /* ---- Threads ---- */

@@ -153,6 +153,19 @@ void msglist_add(struct msglist *ml, const struct msg_summary *v, size_t n)
 	ml->dirty = true;
 }
 
+void msglist_add_take(struct msglist *ml, struct msg_summary *v, size_t n)
+{
+	if (ml->n_adds + n > ml->cap_adds) {
+		ml->cap_adds = (ml->n_adds + n) * 2;
+		ml->adds = xreallocarray(ml->adds, ml->cap_adds, sizeof *ml->adds);
+	}
+	memcpy(ml->adds + ml->n_adds, v, n * sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		msg_summary_init(&v[i]);
+	ml->n_adds += n;
+	ml->dirty = true;
+}
+
 void msglist_remove(struct msglist *ml, const uint32_t *uids, size_t n)
 {
 	if (ml->n_removes + n > ml->cap_removes) {

@@ -92,6 +92,8 @@ void msglist_load(struct msglist *ml, size_t account, uint32_t folder, struct st
 void msglist_clear(struct msglist *ml, size_t account, uint32_t folder);
 
 void msglist_add(struct msglist *ml, const struct msg_summary *v, size_t n);
+/* Like msglist_add, but takes the summaries (v[i] are empty afterwards). */
+void msglist_add_take(struct msglist *ml, struct msg_summary *v, size_t n);
 void msglist_remove(struct msglist *ml, const uint32_t *uids, size_t n);
 void msglist_set_flags(struct msglist *ml, const uint32_t *uids, const uint32_t *flags, size_t n);
 bool msglist_needs_rebuild(const struct msglist *ml);

@@ -39,6 +39,8 @@ void request_free(struct request **rp)
 	free(r->text);
 	free(r->text2);
 	buf_release(&r->data);
+	if (r->payload && r->payload_free)
+		r->payload_free(r->payload);
 	free(r);
 	*rp = NULL;
 }

@@ -44,14 +44,16 @@ struct store_index;
 	X(REQ_EXPUNGE, "expunge")             /* folder */ \
 	X(REQ_APPEND, "append")               /* dest, data, add (flags) */ \
 	X(REQ_OUTBOX_LIST, "outbox-list")     /* -> EV_OUTBOX */ \
-	X(REQ_OUTBOX_SET, "outbox-set")       /* id in uid64, add: new state */ \
+	X(REQ_OUTBOX_SET, "outbox-set")       /* id in uid64, add: OUTBOX_HELD holds, else retry */ \
 	X(REQ_OUTBOX_REMOVE, "outbox-remove") /* id in uid64 */ \
+	X(REQ_SEND, "send")                   /* payload: a struct msg_compose, queued in the */ \
+					      /* outbox (done: n1 its id); sent in the background */ \
+	X(REQ_POSTPONE, "postpone")           /* payload: a struct msg_compose, into Drafts */ \
 	/* the network may be needed */ \
 	X(REQ_GET_BODY, "get-body")           /* folder, uid -> EV_BODY (from the store or fetched) */ \
 	X(REQ_OPEN_FOLDER, "open-folder")     /* folder: watch it (IDLE) and sync it now */ \
 	X(REQ_SYNC, "sync")                   /* connect if needed, sync folders, open folder, */ \
 					      /* journal and outbox, now */ \
-	X(REQ_SEND, "send")                   /* queue data (text: envelope) and flush the outbox */ \
 	X(REQ_FOLDER_OP, "folder-op")         /* add: enum folder_op, text: name, text2: new name */
 
 enum req_kind {
@@ -62,7 +64,7 @@ enum req_kind {
 };
 
 /* The last store-only kind. */
-#define REQ_LAST_STORE_ONLY REQ_OUTBOX_REMOVE
+#define REQ_LAST_STORE_ONLY REQ_POSTPONE
 
 struct request {
 	uint64_t id;            /* given by account_submit() */
@@ -76,6 +78,8 @@ struct request {
 	size_t n_uids;
 	char *text, *text2;
 	struct buf data;
+	void *payload;          /* REQ_SEND, REQ_POSTPONE: owned, freed with payload_free */
+	void (*payload_free)(void *payload);
 	atomic_bool cancelled;  /* set by account_cancel() */
 	bool deferred;          /* the worker's: not servable at a service point */
 	struct request *next;   /* queue link */
@@ -125,7 +129,8 @@ enum question_kind {
 	X(EV_NEW_MAIL, "new-mail")            /* folder, n1 messages */ \
 	X(EV_NOTICE, "notice")                /* text */ \
 	X(EV_QUESTION, "question")            /* n1: question id, n2: enum question_kind, text */ \
-	X(EV_OUTBOX, "outbox")                /* outbox: the entries */
+	X(EV_OUTBOX, "outbox")                /* outbox: the entries */ \
+	X(EV_OUTBOX_CHANGED, "outbox-changed") /* an entry came, changed or went */
 
 enum ev_kind {
 #define X(id, name) id,

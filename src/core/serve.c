@@ -183,28 +183,6 @@ static int outbox_list(struct account *a, struct request *r, struct err *err)
 	return 0;
 }
 
-static int outbox_set(struct account *a, struct request *r, struct err *err)
-{
-	struct store_outbox_entry e = { 0 };
-	int found = store_outbox_get(a->store, r->uid64, &e, err);
-	if (found == 0)
-		err_set(err, ERR_NOT_FOUND, _("the message is no longer in the outbox"));
-	if (found != 1)
-		return -1;
-	int rc = 0;
-	if (e.state == OUTBOX_SENDING || e.state == OUTBOX_SENT) {
-		rc = err_set(err, ERR_USAGE, _("the message is being sent"));
-	} else if (r->kind == REQ_OUTBOX_REMOVE) {
-		rc = store_outbox_remove(a->store, e.id, err);
-	} else {
-		e.state = (enum store_outbox_state)r->add;
-		e.next_attempt = 0;
-		rc = store_outbox_update(a->store, &e, err);
-	}
-	store_outbox_entry_release(&e);
-	return rc;
-}
-
 void account_serve_store(struct account *a, struct request *r)
 {
 	struct err err = ERR_INIT;
@@ -215,7 +193,9 @@ void account_serve_store(struct account *a, struct request *r)
 	case REQ_SEARCH: rc = search(a, r, &err); break;
 	case REQ_OUTBOX_LIST: rc = outbox_list(a, r, &err); break;
 	case REQ_OUTBOX_SET:
-	case REQ_OUTBOX_REMOVE: rc = outbox_set(a, r, &err); break;
+	case REQ_OUTBOX_REMOVE: rc = account_serve_outbox_op(a, r, &err); break;
+	case REQ_SEND:
+	case REQ_POSTPONE: rc = account_serve_compose(a, r, &err); break;
 	default: rc = user_op(a, r, &err); break;
 	}
 	account_finish(a, r, rc, &err);

@@ -116,7 +116,7 @@ char *ui_theme_apply_line(struct ui_theme *t, const char *line)
 	int e = name ? find_word(element_names, ARRAY_SIZE(element_names), name) : -1;
 	if (e < 0) {
 		msg = name ? xasprintf(_("color: unknown element '%s' (e.g. index-unread, "
-					 "quoted1, status; see postie.conf(5))"), name)
+					 "quoted1, status; the README lists them)"), name)
 			   : xstrdup(_("color must be 'ELEMENT FOREGROUND [BACKGROUND] "
 				       "[ATTRIBUTE...]'"));
 		goto out;

@@ -5,6 +5,7 @@
 
 #include "conf/conf.h"
 #include "core/account-private.h"
+#include "core/outbox.h"
 #include "net/net.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -172,6 +173,7 @@ static int check_account(struct account *a, uint64_t reply_to, unsigned flags, s
 		call_end(a);
 	}
 	a->next_check = now_ms() + (int64_t)a->o.check_interval * 1000;
+	atomic_store(&a->outbox_due, true);   /* retries, and what `postie send` spooled */
 	if (r < 0)
 		after_failure(a, err);
 	return r;
@@ -190,10 +192,16 @@ static int replay(struct account *a, struct err *err)
 	return r;
 }
 
+/* The earlier of two deadlines, as a poll timeout. */
+static int ms_until_either(int64_t a, int64_t b)
+{
+	return ms_until(a < b ? a : b);
+}
+
 static void watch(struct account *a)
 {
 	uint32_t folder = watch_folder(a);
-	int ms = ms_until(a->next_check);
+	int ms = ms_until_either(a->next_check, account_can_send(a) ? a->next_flush : NEVER);
 	if (ms < 0 || ms > WATCH_MAX_MS)
 		ms = WATCH_MAX_MS;
 	if (!folder) {
@@ -258,6 +266,12 @@ static int open_folder(struct account *a, struct request *r, struct err *err)
 static int sync_now(struct account *a, struct request *r, struct err *err)
 {
 	a->backoff = a->o.retry_min_ms;
+	struct err send_err = ERR_INIT;
+	if (account_can_send(a))
+		account_flush_outbox(a, OUTBOX_FLUSH_NOW, r->id, &send_err);
+	err_clear(&send_err);
+	if (!a->driver)
+		return 0;
 	if (ensure_connected(a, err) < 0)
 		return -1;
 	atomic_store(&a->journal_dirty, true);
@@ -342,13 +356,17 @@ static void announce(struct account *a)
 static void background(struct account *a)
 {
 	struct err err = ERR_INIT;
-	if (!a->driver) {
-		wait_wake(a, -1);
+	int64_t flush_at = account_can_send(a) ? a->next_flush : NEVER;
+	if (account_can_send(a) && (atomic_load(&a->outbox_due) || now_ms() >= a->next_flush)) {
+		/* SMTP is its own server: this does not need the account online */
+		account_flush_outbox(a, 0, 0, &err);
+	} else if (!a->driver) {
+		wait_wake(a, ms_until(flush_at));
 	} else if (!connected(a)) {
 		if (a->retry_at != NEVER && now_ms() >= a->retry_at)
 			do_connect(a, &err);
 		else
-			wait_wake(a, ms_until(a->retry_at));
+			wait_wake(a, ms_until_either(a->retry_at, flush_at));
 	} else if (now_ms() >= a->next_check) {
 		check_account(a, 0, 0, &err);
 	} else if (atomic_load(&a->journal_dirty)) {

@@ -185,6 +185,13 @@ void draw_help_line(struct tui *t, enum cmd_ctx ctx)
 
 /* ---- The whole screen ---- */
 
+static double secs_since(const struct timespec *then)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - then->tv_sec) + (now.tv_nsec - then->tv_nsec) / 1e9;
+}
+
 static void draw_status(struct tui *t)
 {
 	struct buf b = BUF_INIT;
@@ -205,6 +212,10 @@ static void draw_status(struct tui *t)
 		buf_addf(&b, "-- %s", acct_state_name(v->state));
 		if (v->state_text)
 			buf_addf(&b, ": %s", v->state_text);
+		/* what a background sync is doing */
+		if (v->state == ACCT_SYNCING && t->progress && t->progress_acct == t->cur_acct &&
+		    secs_since(&t->progress_at) < 3)
+			buf_addf(&b, ": %s", t->progress);
 	} else if (t->screen == SCR_PAGER || t->screen == SCR_ATTACH) {
 		const struct store_index_msg *m = store_index_find(&t->ml.idx, t->pager.uid);
 		if (m)
@@ -217,12 +228,6 @@ static void draw_status(struct tui *t)
 	buf_release(&b);
 }
 
-static double secs_since(const struct timespec *then)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - then->tv_sec) + (now.tv_nsec - then->tv_nsec) / 1e9;
-}
 
 /* The bottom line: a prompt, else a message, else the progress of what has
  * been running for more than half a second. */

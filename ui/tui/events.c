@@ -226,6 +226,9 @@ static void finished(struct tui *t, struct pend *p, struct event *ev)
 		if (!ok && t->pager.req == p->id)
 			t->pager.waiting = false;
 		break;
+	case PEND_COMPOSE_DONE:
+		compose_finished(t, ev, p->search_dir);
+		return;
 	case PEND_SYNC:
 		if (ok)
 			tui_message(t, false, _("%s is up to date."),
@@ -259,7 +262,9 @@ static void reply(struct tui *t, struct event *ev)
 				     t->conf->global.cursor_start);
 		break;
 	case EV_BODY:
-		if (t->pager.req == p->id)
+		if (p->kind == PEND_COMPOSE)
+			compose_got_body(t, ev, (enum cmd)p->search_dir);
+		else if (t->pager.req == p->id)
 			pager_show_body(t, ev);
 		break;
 	case EV_SEARCH:
@@ -339,7 +344,7 @@ void tui_apply_event(struct tui *t, struct event *ev)
 		break;
 	case EV_MSGS_ADDED:
 		if (showing(t, ev->account, ev->folder))
-			msglist_add(&t->ml, ev->msgs, ev->n_msgs);
+			msglist_add_take(&t->ml, ev->msgs, ev->n_msgs);
 		break;
 	case EV_FLAGS:
 		if (showing(t, ev->account, ev->folder))
@@ -355,6 +360,10 @@ void tui_apply_event(struct tui *t, struct event *ev)
 		break;
 	case EV_NEW_MAIL: new_mail(t, ev); break;
 	case EV_NOTICE: tui_message(t, false, "%s", ev->text ? ev->text : ""); break;
+	case EV_OUTBOX_CHANGED:
+		if (t->screen == SCR_OUTBOX && ev->account == t->cur_acct)
+			outbox_open(t);   /* fetch the list again */
+		break;
 	case EV_QUESTION:
 		queue_question(t, ev);
 		return;   /* kept until answered */

@@ -3,7 +3,6 @@
 #include "common.h"
 
 #include <curses.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -469,8 +468,6 @@ static void save_done(struct tui *t, void *aux, const char *answer, int choice)
 	free(job);
 }
 
-static char **complete_path(struct tui *t, void *aux, const char *word);
-
 static void ask_save(struct tui *t)
 {
 	struct pager *pg = &t->pager;
@@ -481,36 +478,9 @@ static void ask_save(struct tui *t)
 	struct save_job *job = xcalloc(1, sizeof *job);
 	job->number = pg->attach_cursor + 1;
 	struct prompt_opts o = { .label = _("Save attachment to: "), .initial = name,
-				 .history = HIST_FILE, .complete = complete_path };
+				 .history = HIST_FILE, .complete = prompt_complete_path };
 	prompt_line(t, &o, save_done, job);
 	free(name);
-}
-
-static char **complete_path(struct tui *t, void *aux, const char *word)
-{
-	(void)t;
-	(void)aux;
-	const char *slash = strrchr(word, '/');
-	char *dir = slash ? xstrndup(word, (size_t)(slash - word + 1)) : xstrdup("./");
-	const char *base = slash ? slash + 1 : word;
-	size_t n = 0, cap = 16;
-	char **v = xcalloc(cap, sizeof *v);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	while (d && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' && base[0] != '.')
-			continue;
-		if (!str_startswith(de->d_name, base))
-			continue;
-		if (n + 1 >= cap)
-			v = xreallocarray(v, cap *= 2, sizeof *v);
-		v[n++] = slash ? xasprintf("%s%s", dir, de->d_name) : xstrdup(de->d_name);
-		v[n] = NULL;
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-	return v;
 }
 
 /* Runs a mailcap viewer: in the terminal (curses suspended) when it needs

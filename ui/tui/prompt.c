@@ -1,11 +1,13 @@
 #include "common.h"
 
 #include <curses.h>
+#include <dirent.h>
 
 #include "tui/prompt.h"
 #include "tui/tui-private.h"
 #include "util/array.h"
 #include "util/sanitize.h"
+#include "util/strutil.h"
 #include "util/width.h"
 
 enum prompt_kind { P_LINE, P_YESNO, P_CHOICE };
@@ -406,3 +408,31 @@ void prompt_draw(struct tui *t, int y)
 	curs_set(1);
 	move(y, lw + (int)(cursor_cols - skipped_cols));
 }
+
+char **prompt_complete_path(struct tui *t, void *aux, const char *word)
+{
+	(void)t;
+	(void)aux;
+	const char *slash = strrchr(word, '/');
+	char *dir = slash ? xstrndup(word, (size_t)(slash - word + 1)) : xstrdup("./");
+	const char *base = slash ? slash + 1 : word;
+	size_t n = 0, cap = 16;
+	char **v = xcalloc(cap, sizeof *v);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' && base[0] != '.')
+			continue;
+		if (!str_startswith(de->d_name, base))
+			continue;
+		if (n + 1 >= cap)
+			v = xreallocarray(v, cap *= 2, sizeof *v);
+		v[n++] = slash ? xasprintf("%s%s", dir, de->d_name) : xstrdup(de->d_name);
+		v[n] = NULL;
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return v;
+}
+

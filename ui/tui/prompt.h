@@ -49,5 +49,7 @@ void prompt_draw(struct tui *t, int y);
 /* Closes the open prompt as cancelled (calls its callback with NULL). */
 void prompt_cancel(struct tui *t);
 void prompt_history_release(void);
+/* Completes a file name (a prompt_complete_fn). */
+char **prompt_complete_path(struct tui *t, void *aux, const char *word);
 
 #endif

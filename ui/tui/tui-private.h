@@ -40,7 +40,7 @@ enum tui_screen { SCR_INDEX, SCR_PAGER, SCR_HELP, SCR_ATTACH, SCR_OUTBOX, SCR_CO
 /* What a submitted request is for, so its reply can be handled. */
 enum pend_kind {
 	PEND_LOAD_INDEX, PEND_OPEN_FOLDER, PEND_BODY, PEND_OP, PEND_DELETE, PEND_EXPUNGE,
-	PEND_SEARCH, PEND_SYNC, PEND_OUTBOX, PEND_OTHER,
+	PEND_SEARCH, PEND_SYNC, PEND_OUTBOX, PEND_COMPOSE, PEND_COMPOSE_DONE, PEND_OTHER,
 };
 
 struct pend {
@@ -50,7 +50,8 @@ struct pend {
 	uint32_t folder;
 	uint32_t *uids;         /* PEND_DELETE, PEND_EXPUNGE: the messages */
 	size_t n;
-	int search_dir;         /* PEND_SEARCH: 0 limit, +1/-1 search, 2 tag, 3 untag */
+	int search_dir;         /* PEND_SEARCH: 0 limit, +1/-1 search, 2 tag, 3 untag;
+				 * PEND_COMPOSE: the command; PEND_COMPOSE_DONE: the kind */
 	char *what;             /* shown while it runs ("Fetching the message") */
 	struct timespec started;
 	bool silent;            /* no progress display, no "done" message */
@@ -135,6 +136,7 @@ struct tui {
 	bool quit;
 	bool redraw_all;
 	struct timespec last_rebuild;
+	long rebuild_ms;        /* what the last rebuild took */
 	uint32_t pending_key;   /* an Esc waiting for its second key */
 };
 
@@ -216,6 +218,11 @@ void compose_start(struct tui *t, enum cmd how);
 void compose_draw(struct tui *t, int top, int height);
 void compose_key(struct tui *t, enum cmd c);
 bool compose_unsaved(const struct tui *t);
+/* The body a reply or forward waited for arrived (PEND_COMPOSE). */
+void compose_got_body(struct tui *t, struct event *ev, enum cmd how);
+/* A send or postpone ended (PEND_COMPOSE_DONE). */
+void compose_finished(struct tui *t, struct event *ev, int kind);
+void compose_release_all(void);
 
 /* ---- keys: the terminal's key codes as key ids (loop in tui.c) ---- */
 uint32_t keys_from_curses(int r, unsigned ch);

@@ -251,11 +251,13 @@ static void handle_key(struct tui *t, uint32_t key)
 
 /* Reads every pending key. Esc followed at once by a key is that key with
  * Meta (terminals send Alt-x that way). */
-static void read_keys(struct tui *t)
+static bool read_keys(struct tui *t)
 {
 	wint_t ch;
 	int r;
+	bool any = false;
 	while ((r = get_wch(&ch)) != ERR) {
+		any = true;
 		if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
 			t->redraw_all = true;
 			continue;
@@ -279,6 +281,7 @@ static void read_keys(struct tui *t)
 		t->pending_key = 0;
 		handle_key(t, PK_ESC);
 	}
+	return any;
 }
 
 /* ---- The loop ---- */
@@ -304,22 +307,39 @@ static int loop_timeout(struct tui *t)
 	return ms;
 }
 
-static void timers(struct tui *t)
+#define STALL_MS 100
+
+static long ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* keys_waiting: the user just typed; answer first, rebuild later. */
+static void timers(struct tui *t, bool keys_waiting)
 {
 	if (t->message && ms_left(&t->message_until) == 0 && !t->prompt)
 		FREE(&t->message);
 	/* A list that a sync keeps filling is rebuilt a few times a second,
-	 * not after every batch. */
-	if (msglist_needs_rebuild(&t->ml)) {
-		struct timespec now;
-		timespec_now(&now);
-		long ms = (now.tv_sec - t->last_rebuild.tv_sec) * 1000 +
-			  (now.tv_nsec - t->last_rebuild.tv_nsec) / 1000000;
-		if (ms >= 300 || t->ml.idx.n < 5000) {
-			msglist_rebuild(&t->ml);
-			t->last_rebuild = now;
-		}
+	 * not after every batch, and never between a key and its answer: the
+	 * rows stay valid until the rebuild. The pause between rebuilds grows
+	 * with their cost, so they never take more than a fifth of the time. */
+	if (!msglist_needs_rebuild(&t->ml))
+		return;
+	struct timespec now;
+	timespec_now(&now);
+	long since = ms_between(&t->last_rebuild, &now);
+	long pause = 300 > 4 * t->rebuild_ms ? 300 : 4 * t->rebuild_ms;
+	bool small = t->ml.idx.n < 5000;
+	if (!small && !keys_waiting) {
+		/* a key that came in meanwhile also goes first */
+		struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
+		keys_waiting = poll(&in, 1, 0) > 0;
 	}
+	if ((keys_waiting && since < 2000 && !small) || (since < pause && !small))
+		return;
+	msglist_rebuild(&t->ml);
+	timespec_now(&t->last_rebuild);
+	t->rebuild_ms = ms_between(&now, &t->last_rebuild);
 }
 
 static void drain_events(struct tui *t)
@@ -332,11 +352,31 @@ static void drain_events(struct tui *t)
 	}
 }
 
+/* A stall of the loop is worth a line in the log: it is what the user felt. */
+static void note_slow(const struct timespec *start, const struct timespec *after_events,
+		      const struct timespec *after_keys, const struct timespec *after_rebuild,
+		      const struct timespec *after_draw)
+{
+	long total = ms_between(start, after_draw);
+	if (total < STALL_MS)
+		return;
+	log_warn("interface: %ld ms for one turn (events %ld, keys %ld, rebuild %ld, draw %ld)",
+		 total, ms_between(start, after_events), ms_between(after_events, after_keys),
+		 ms_between(after_keys, after_rebuild), ms_between(after_rebuild, after_draw));
+}
+
 static void run_loop(struct tui *t)
 {
+	bool keyed = false;
+	struct timespec woke, after_events, after_keys, after_rebuild, after_draw;
+	timespec_now(&woke);
+	after_events = after_keys = woke;
 	while (!t->quit) {
-		timers(t);
+		timers(t, keyed);
+		timespec_now(&after_rebuild);
 		draw_screen(t);
+		timespec_now(&after_draw);
+		note_slow(&woke, &after_events, &after_keys, &after_rebuild, &after_draw);
 		struct pollfd p[3] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ inbox_fd(manager_inbox(t->mgr)), POLLIN, 0 },
@@ -345,14 +385,17 @@ static void run_loop(struct tui *t)
 		int n = poll(p, 3, loop_timeout(t));
 		if (n < 0 && errno != EINTR)
 			break;
+		timespec_now(&woke);
 		if (n > 0 && (p[2].revents & POLLIN)) {
 			t->quit = true;   /* SIGINT, SIGTERM, SIGHUP: leave cleanly */
 			break;
 		}
 		if (n > 0 && (p[1].revents & POLLIN))
 			drain_events(t);
+		timespec_now(&after_events);
 		/* EINTR: a SIGWINCH, whose KEY_RESIZE waits in get_wch */
-		read_keys(t);
+		keyed = read_keys(t);
+		timespec_now(&after_keys);
 	}
 }
 
@@ -457,6 +500,7 @@ static void release(struct tui *t)
 	free(t->questions);
 	pager_close(t);
 	free(t->pager.search);
+	compose_release_all();
 	msglist_release(&t->ml);
 	keymap_free(&t->km);
 	index_format_free(&t->fmt);
