@@ -303,6 +303,18 @@ static void test_cancel(void)
 	tap_diag("cancel took %lld ms", (long long)(now_ms() - t0));
 	srv.block_sync = false;
 
+	/* cancelled while an earlier step of the same sync runs (one that does
+	 * not look at the cancel): the step after it must not start blocked */
+	srv.block_sync = true;
+	srv.folders_delay_ms = 400;
+	id = submit(a, REQ_SYNC, 0, 0);
+	collect(NULL, NULL, 100);
+	ok(account_cancel(a, id), "cancel during the folder list");
+	ok(collect(replied, &id, 5000), "a cancel during an earlier step still ends the sync");
+	ok(find(EV_CANCELLED, id) != NULL, "... with cancelled");
+	srv.folders_delay_ms = 0;
+	srv.block_sync = false;
+
 	/* a queued request cancelled before its turn */
 	srv.block_sync = true;
 	uint64_t first = submit(a, REQ_SYNC, 0, 0);
