@@ -143,7 +143,6 @@ struct net_conn {
 	struct buf trace_in, trace_out; /* partial lines not yet traced */
 };
 
-int64_t net_now_ms(void);
 /* Sets the deadline for the next operation to now + the endpoint's timeout. */
 void conn_arm_deadline(struct net_conn *c);
 /* Records why an operation failed (replacing an earlier reason). */
