@@ -54,6 +54,7 @@ import threading
 import time
 
 _CHUNK = 16384
+_TAIL_WAIT = 1.0    # seconds of quiet before bytes held back for cut_at go on
 
 
 class _Plan:
@@ -80,6 +81,7 @@ class _Link:
         self.plan = plan
         self.count = {"up": 0, "down": 0}
         self.tail = {"up": b"", "down": b""}    # held back: might start a pattern
+        self.tail_since = {"up": 0.0, "down": 0.0}
         self.seen = 0                           # occurrences of the pattern so far
         self.ended = set()              # directions whose source sent its end
         self.stalled = False
@@ -169,6 +171,7 @@ class _Link:
                 break
         if keep:
             self.tail[direction] = buf[-keep:]
+            self.tail_since[direction] = time.monotonic()
             buf = buf[:-keep]
         return buf, False
 
@@ -200,7 +203,11 @@ class _Link:
                     time.sleep(st[0])
                 r, _, _ = select.select([src], [], [], 0.2)
                 if not r:
-                    if self.tail[direction]:    # a pause: held bytes go on
+                    if self.tail[direction] and \
+                            time.monotonic() - self.tail_since[direction] >= _TAIL_WAIT:
+                        # A pause: the held bytes go on (a client waiting
+                        # for them waits this long, only when a read ended
+                        # with the start of the pattern).
                         dst.sendall(self.tail[direction])
                         self.count[direction] += len(self.tail[direction])
                         self.tail[direction] = b""
