@@ -67,3 +67,9 @@ SCRIPT_TESTS += \
 	tests/integration/test_faults_pop3.py \
 	tests/integration/test_faults_send.py
 EXTRA_DIST += tests/lib/faulttest.py
+
+## Hostile servers: oversized, malformed, truncated and contradictory replies
+## from scripted fakes (tests/servers/fakes.py), with peak memory bounded.
+SCRIPT_TESTS += \
+	tests/integration/test_hostile_imap.py \
+	tests/integration/test_hostile_pop3_smtp.py
