@@ -172,7 +172,7 @@ t0 = time.monotonic()
 s.sendall(b"ping")
 s.shutdown(socket.SHUT_WR)
 rest = b""
-while len(first) + len(rest) < len(DATA):
+while True:             # to the end, which comes after the server got "ping"
     data = s.recv(65536)
     if not data:
         break

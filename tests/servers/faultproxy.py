@@ -212,6 +212,8 @@ class _Link:
                         self.count[direction] += len(self.tail[direction])
                         self.tail[direction] = b""
                     continue
+                if self._held():        # a hold that began during the select
+                    return
                 want = _CHUNK
                 if self.plan.rate:
                     want = max(1, min(want, self.plan.rate // 20))
