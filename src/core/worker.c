@@ -72,17 +72,21 @@ static void call_begin(struct account *a, uint64_t reply_to, bool cancellable)
 		state_if_changed(a, ACCT_SYNCING, NULL);
 }
 
-static void call_end(struct account *a)
+/* Returns whether a cancel fired during the call (the handle is reset for
+ * the next one, so a caller making several calls checks it in between). */
+static bool call_end(struct account *a)
 {
 	account_flush_folders(a, false);
 	a->in_driver_call = false;
 	a->reply_to = 0;
 	atomic_store(&a->busy, false);
 	pthread_mutex_unlock(&a->store_lock);
-	if (net_cancel_fired(a->cancel) && !stopping(a))
+	bool fired = net_cancel_fired(a->cancel);
+	if (fired && !stopping(a))
 		net_cancel_reset(a->cancel);
 	if (connected(a))
 		state_if_changed(a, ACCT_ONLINE, NULL);
+	return fired;
 }
 
 static bool needs_user(const struct err *err)
@@ -171,7 +175,9 @@ static int check_account(struct account *a, uint64_t reply_to, unsigned flags, s
 		if (r < 0)
 			atomic_store(&a->journal_dirty, true);
 	}
-	call_end(a);
+	/* A cancel that came between the calls would be lost with the reset. */
+	if (call_end(a) && r == 0)
+		r = err_set(err, ERR_CANCELLED, _("cancelled"));
 	uint32_t folder = watch_folder(a);
 	if (r == 0 && folder) {
 		call_begin(a, reply_to, true);

@@ -11,6 +11,7 @@
 #include "imap/imap-private.h"
 #include "store/summary.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 /* The header fields a summary needs. Content-Type gives the attachment
@@ -340,7 +341,7 @@ int imap_prefetch_bodies(struct imap_driver *drv, uint32_t folder, struct err *e
 		return 0;
 	struct want_ctx c = { 0, ARRAY_INIT, ARRAY_INIT };
 	if (a->sync_bodies == SYNC_BODIES_RECENT)
-		c.cutoff = (int64_t)time(NULL) - (int64_t)a->sync_bodies_days * 86400;
+		c.cutoff = clock_now() - (int64_t)a->sync_bodies_days * 86400;
 	else
 		c.cutoff = INT64_MIN;
 	store_uids have = ARRAY_INIT;

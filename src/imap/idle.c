@@ -13,6 +13,20 @@
 #include "net/stream.h"
 #include "util/err.h"
 
+/* A test hook, like util/clock.h's: a refresh in milliseconds, shorter than
+ * idle_interval's whole seconds allow. */
+#define IDLE_REFRESH_TEST_ENV "POSTIE_TEST_IDLE_REFRESH_MS"
+
+/* How long one IDLE lasts: the account's idle_interval, or the test hook. */
+static int64_t idle_refresh_ms(const struct account_conf *conf)
+{
+	const char *v = getenv(IDLE_REFRESH_TEST_ENV);
+	long ms = v ? strtol(v, NULL, 10) : 0;
+	if (ms > 0)
+		return ms;
+	return conf->idle_interval > 0 ? (int64_t)conf->idle_interval * 1000 : 600 * 1000;
+}
+
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -122,9 +136,7 @@ int imap_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int timeou
 	if (!imap_session_has_capability(drv->s, "IDLE"))
 		return poll_once(drv, folder, wake_fd, timeout_ms, err);
 	int64_t deadline = now_ms() + timeout_ms;
-	int64_t refresh = (int64_t)d->conf->idle_interval * 1000;
-	if (refresh <= 0)
-		refresh = 600 * 1000;
+	int64_t refresh = idle_refresh_ms(d->conf);
 	for (;;) {
 		int64_t left = deadline - now_ms();
 		if (left <= 0)

@@ -207,8 +207,7 @@ static int drv_folder_op(struct driver *d, enum folder_op op, const char *name,
 		break;
 	case FOLDER_SUBSCRIBE:
 	case FOLDER_UNSUBSCRIBE:
-		f.attrs = op == FOLDER_SUBSCRIBE ? f.attrs | FOLDER_SUBSCRIBED
-						 : f.attrs & ~(unsigned)FOLDER_SUBSCRIBED;
+		store_folder_set_subscribed(&f, op == FOLDER_SUBSCRIBE);
 		r = store_folder_update(d->store, &f, err);
 		break;
 	}

@@ -52,6 +52,7 @@ SCRIPT_TESTS += \
 ## IMAP sync (src/imap, src/core): sync modes, offline journal, kills, IDLE.
 SCRIPT_TESTS += \
 	tests/integration/test_imap_sync.py \
+	tests/integration/test_imap_folders.py \
 	tests/integration/test_imap_offline.py \
 	tests/integration/test_imap_crash.py \
 	tests/integration/test_imap_odd.py
