@@ -212,6 +212,14 @@ int imap_replay_journal(struct driver *d, struct err *err);
 int imap_append(struct driver *d, uint32_t folder, const void *msg, size_t len, unsigned flags,
 		uint32_t *uid_r, struct err *err);
 
+/* folders.c: STATUS of a folder (MESSAGES, UNSEEN, UIDNEXT, UIDVALIDITY;
+ * 0 for what the server left out). */
+struct imap_status {
+	uint32_t messages, unseen, uidnext, uidvalidity;
+};
+int imap_folder_status(struct imap_driver *drv, const char *wire, struct imap_status *out,
+		       struct err *err);
+
 /* replay_doubt.c */
 /* Whether replaying op makes copies (COPY, APPEND, MOVE as COPY+EXPUNGE),
  * which must not be made twice. */

@@ -84,24 +84,11 @@ static int fetch_idents(struct imap_driver *drv, struct mailimap_set *set, ident
 static int dest_status(struct imap_driver *drv, const char *wire, uint32_t *uidvalidity,
 		       uint32_t *uidnext, struct err *err)
 {
-	struct mailimap_status_att_list *atts = mailimap_status_att_list_new_empty();
-	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_UIDNEXT);
-	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_UIDVALIDITY);
-	struct mailimap_mailbox_data_status *st = NULL;
-	int rr = mailimap_status(imap_session_etpan(drv->s), wire, atts, &st);
-	mailimap_status_att_list_free(atts);
-	*uidvalidity = *uidnext = 0;
-	for (clistiter *it = st && st->st_info_list ? clist_begin(st->st_info_list) : NULL; it;
-	     it = clist_next(it)) {
-		const struct mailimap_status_info *si = clist_content(it);
-		if (si->st_att == MAILIMAP_STATUS_ATT_UIDNEXT)
-			*uidnext = si->st_value;
-		else if (si->st_att == MAILIMAP_STATUS_ATT_UIDVALIDITY)
-			*uidvalidity = si->st_value;
-	}
-	if (st)
-		mailimap_mailbox_data_status_free(st);
-	return imap_check(drv, rr, _("asking for the state of a folder on"), err);
+	struct imap_status st;
+	int r = imap_folder_status(drv, wire, &st, err);
+	*uidvalidity = st.uidvalidity;
+	*uidnext = st.uidnext;
+	return r;
 }
 
 /* What arrived in the destination from UID `from` on (it is examined, so

@@ -2,7 +2,7 @@
 proxy (tests/servers/faultproxy.py), every connection cut at a seeded random
 point, stalled past the timeout, or slowed, while another client changes
 the server. Each seed is a fresh postie going through rounds of offline
-changes (flags, moves, copies, deletions) and syncs; a model of what those
+changes (flags, moves, copies, deletions, drafts saved) and syncs; a model of what those
 changes must do is kept. Once the faults stop, one sync makes the store
 equal to the server (UIDs, flags, and the bytes of every cached body), the
 journal is empty, and every change reached the server exactly once (a copy
@@ -23,6 +23,8 @@ from postie_test import TAP, Postie
 from rig import Rig
 from storetest import check, dump
 
+PROBE = os.path.join(os.environ.get("POSTIE_BUILDDIR", "."), "tests", "integration",
+                     "imap-probe")
 TIMEOUT = 3
 ROUNDS = 6
 DESTS = ("Archive", "Drafts")
@@ -68,6 +70,7 @@ class Model:
         self.base = {f: server_message_ids(r, "alice", f) for f in FOLDERS}
         self.delta = {}
         self.flags = {}
+        self.created = set()    # messages postie saved (APPEND): on no server before
 
     def place(self, mid, folder, n=1):
         loc = self.delta.setdefault(mid, {})
@@ -78,7 +81,9 @@ class Model:
         return self.delta.get(mid, {}).get("INBOX", 0) == 0
 
     def expected(self, mid, folder):
-        if any(mid in b for b in self.base.values()):
+        if mid in self.created:
+            base = 0
+        elif any(mid in b for b in self.base.values()):
             base = self.base[folder].get(mid, 0)
         else:   # new mail the other client delivered since
             base = 1 if folder == "INBOX" else 0
@@ -95,7 +100,7 @@ def offline_changes(w, p, rng, model, label):
             break
         m = movable.pop(rng.randrange(len(movable)))
         mid, uid = m["message_id"], str(m["id"])
-        kind = rng.choice(("flag", "flag", "move", "copy", "delete"))
+        kind = rng.choice(("flag", "flag", "move", "copy", "delete", "save"))
         if kind == "flag":
             change = rng.sample(("+flagged", "-flagged", "+seen", "-seen", "+$Todo",
                                  "-$Todo", "+answered"), 2)
@@ -112,6 +117,12 @@ def offline_changes(w, p, rng, model, label):
             res = w.run("copy", "INBOX", uid, dest, what=label)
             if res.returncode == 0:
                 model.place(mid, dest)
+        elif kind == "save":   # a draft saved: a journalled APPEND
+            res = save_draft(p, rng, label)
+            if res.returncode == 0:
+                model.created.add(res.mid)
+                model.place(res.mid, "Drafts")
+            movable.append(m)
         else:
             res = w.run("delete", "INBOX", uid, what=label)
             if res.returncode == 0:
@@ -122,6 +133,21 @@ def offline_changes(w, p, rng, model, label):
             now = {x["message_id"]: x for x in postie_list(p, "INBOX")}.get(mid)
             if now:
                 model.flags[mid] = frozenset(now["flags"])
+
+
+def save_draft(p, rng, label):
+    """Saves a new draft to Drafts offline (ops_append: journalled, sent by
+    the next sync); the result has the draft's Message-ID as .mid."""
+    mid = "draft-%d@example.test" % rng.randrange(10 ** 12)
+    path = os.path.join(t.tmpdir, "draft.eml")
+    with open(path, "wb") as f:
+        f.write(b"From: Alice <alice@example.test>\r\nSubject: saved during %s\r\n"
+                b"Message-ID: <%s>\r\n\r\n%s\r\n" % (label.encode(), mid.encode(),
+                                                    b"draft text " * rng.randint(1, 2000)))
+    res = subprocess.run([PROBE, p.config_dir, p.data_dir, "alice", "journal-append", "Drafts",
+                          path, "draft"], capture_output=True, text=True, timeout=60)
+    res.mid = mid
+    return res
 
 
 def faulty_round(w, p, rng, seed, rnd, model, stats):
@@ -227,8 +253,6 @@ def final_checks(w, p, seed, model, stats):
 # Over plain IMAP (Dovecot trusts 127.0.0.1) the proxy can cut a connection
 # just before the server's OK to a command it has carried out: the journal
 # entry stays, and the next sync must not do it twice.
-PROBE = os.path.join(os.environ.get("POSTIE_BUILDDIR", "."), "tests", "integration",
-                     "imap-probe")
 plain = FaultProxy(r.host, r.ports["imap"])
 t.cleanup(plain.stop)
 q = Postie(t.tmpdir, "lost")
@@ -295,6 +319,29 @@ lost_answer(b"OK [APPENDUID", "APPEND", journal_append,
 for folder in ("INBOX", "Archive", "Drafts"):
     mine, theirs = postie_state(q, folder), server_state(r, "alice", folder)
     t.ok(mine == theirs, "answers lost: %s matches the server" % folder, diff(mine, theirs))
+
+# -- a sync cut off after storing some of the new mail --------------------------------
+# The next sync must not take the flags of what it stored for final: they
+# may have changed on the server meanwhile (the store lost them: fixed).
+r.seed("bob", 2500, seed=7)
+b = Postie(t.tmpdir, "cutoff")
+r.write_postie_account(b, "bob", "bob", port=proxy.port, timeout=TIMEOUT)
+wb = Watchdog(t, b, TIMEOUT)
+proxy.cut_after(700000)
+res = wb.run("sync", "INBOX", what="cut off")
+proxy.clear()
+got = len(postie_state(b, "INBOX", "bob"))
+t.ok(res.returncode == 1 and 0 < got < 2500, "a sync cut off midway keeps what it stored (%d)"
+     % got, res.stderr)
+c = r.imap("bob")
+c.select("INBOX")
+c.uid("STORE", "1:*", "+FLAGS", "(\\Flagged $Later)")
+c.uid("STORE", "1:*", "-FLAGS", "(\\Seen)")
+c.logout()
+res = wb.run("sync", "INBOX", what="after the cut")
+t.eq(res.returncode, 0, "the next sync completes")
+mine, theirs = postie_state(b, "INBOX", "bob"), server_state(r, "bob", "INBOX")
+t.ok(mine == theirs, "the flags changed since the cut are in the store too", diff(mine, theirs))
 
 # -- many seeds of random faults ------------------------------------------------------
 for seed in seeds(3):

@@ -288,13 +288,20 @@ static void test_reads_during_long_sync(void)
 
 static void test_cancel(void)
 {
+	int waits = atomic_load(&srv.waits);
 	struct account *a = start(false, 50);
 	int online = ACCT_ONLINE;
 	collect(has_state, &online, 5000);
-	collect(NULL, NULL, 100);
+	/* The check after connecting has ended (the worker waits for changes):
+	 * else on a loaded machine the sync blocked below is that check's, and
+	 * the cancel ends it instead of the request. */
+	for (int i = 0; i < 500 && atomic_load(&srv.waits) == waits; i++)
+		collect(NULL, NULL, 10);
 	srv.block_sync = true;
+	int syncs = atomic_load(&srv.syncs);
 	uint64_t id = submit(a, REQ_SYNC, 0, 0);
-	collect(NULL, NULL, 100);
+	for (int i = 0; i < 500 && atomic_load(&srv.syncs) == syncs; i++)
+		collect(NULL, NULL, 10);
 	ok(account_busy(a), "a blocked sync is busy");
 	int64_t t0 = now_ms();
 	ok(account_cancel(a, 0), "cancel finds the running request");
