@@ -50,6 +50,11 @@ struct account_conf {
 	char *tls_pin;          /* "sha256:BASE64" of the server's public key */
 	bool allow_plaintext_password;
 	int timeout;            /* seconds, connect and each read */
+	/* IMAP: seconds one IDLE lasts before postie ends it and starts another
+	 * (RFC 2177 asks for under 29 minutes). The end waits for the server's
+	 * answer within timeout, which is how a connection that died silently
+	 * (a suspended laptop, a NAT that forgot it) is noticed. Default 600. */
+	int idle_interval;
 
 	char *real_name;        /* key `name` */
 	char *address;

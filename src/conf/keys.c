@@ -34,6 +34,7 @@ const struct key_def account_keys[] = {
 	{ "allow_plaintext_password", KEY_BOOL, ACC(allow_plaintext_password), 0, 0, 0, NULL,
 	  NO_SET_FLAG },
 	{ "timeout", KEY_INT, ACC(timeout), 0, 1, 3600, NULL, NO_SET_FLAG },
+	{ "idle_interval", KEY_INT, ACC(idle_interval), 0, 1, 1740, NULL, NO_SET_FLAG },
 	STR("name", real_name, 0),
 	STR("address", address, KEYF_REQUIRED),
 	STR("smtp_host", smtp_host, 0),

@@ -11,6 +11,7 @@
 #include "util/strutil.h"
 
 #define DEFAULT_TIMEOUT 30
+#define DEFAULT_IDLE_INTERVAL 600
 
 void conf_diags_add(struct conf_diags *d, const char *file, unsigned line, const char *fmt, ...)
 {
@@ -220,6 +221,7 @@ static void load_account(struct conf *conf, const char *dir, const char *file,
 	a.account = xstrndup(file, strlen(file) - strlen(".conf"));
 	a.path = path_join(dir, file);
 	a.timeout = DEFAULT_TIMEOUT;
+	a.idle_interval = DEFAULT_IDLE_INTERVAL;
 	a.save_sent = true;
 	unsigned password_line = 0;
 	unsigned *seen = apply_file(a.path, account_keys, n_account_keys, &a, &password_line, diags);

@@ -100,6 +100,7 @@ void replay_decide(const struct store_op *op, const struct replay_state *st,
 	size_t gone = op->n_uids - p->n_uids;
 	bool tell = op->kind != OP_EXPUNGE;
 	if (!p->n_uids) {
+		tell = tell && !(op->kind == OP_MOVE && st->maybe_done);
 		drop(p, tell ? xasprintf(_("%s was dropped: the messages no longer exist on "
 					   "the server"), what) : NULL);
 	} else if ((op->kind == OP_MOVE || op->kind == OP_COPY) && !st->dest_exists) {

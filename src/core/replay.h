@@ -11,7 +11,8 @@
  *    nothing any more.
  *  - Messages the server no longer has are left out; when none is left, the
  *    op is dropped. Said for flag changes, moves and copies; not for
- *    expunges, which wanted them gone anyway.
+ *    expunges, which wanted them gone anyway, nor for a move that an
+ *    earlier attempt may have carried out (maybe_done).
  *  - A move or copy to a folder the server lacks is dropped; for a move the
  *    messages stay in the source, and since they already left it in the
  *    store, they are fetched back (restore).
@@ -34,6 +35,10 @@ struct replay_state {
 	const uint32_t *present;     /* which of op->uids the server still has (any order) */
 	size_t n_present;
 	bool dest_exists;            /* MOVE, COPY, APPEND: the destination exists */
+	/* MOVE: an earlier attempt was sent and its answer lost, so it may have
+	 * been carried out: its messages all gone from the folder mean done,
+	 * not dropped (no notice). */
+	bool maybe_done;
 };
 
 enum replay_verdict {

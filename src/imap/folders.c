@@ -150,13 +150,8 @@ static int save_folders(struct imap_driver *drv, server_folders *v, struct err *
 	return r;
 }
 
-struct status_counts {
-	uint32_t messages, unseen, uidnext, uidvalidity;
-};
-
-/* STATUS of a folder (its name on the wire). */
-static int folder_status(struct imap_driver *drv, const char *wire, struct status_counts *c,
-			 struct err *err)
+int imap_folder_status(struct imap_driver *drv, const char *wire, struct imap_status *c,
+		       struct err *err)
 {
 	struct mailimap_status_att_list *atts = mailimap_status_att_list_new_empty();
 	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_MESSAGES);
@@ -190,9 +185,9 @@ static int folder_status(struct imap_driver *drv, const char *wire, struct statu
 static int check_folder(struct imap_driver *drv, struct store_folder *f, const char *wire,
 			struct err *err)
 {
-	struct status_counts c;
+	struct imap_status c;
 	struct err e = ERR_INIT;
-	if (folder_status(drv, wire, &c, &e) < 0) {
+	if (imap_folder_status(drv, wire, &c, &e) < 0) {
 		/* Counts are a nicety: a server that refuses them (NO) for a
 		 * folder never synced is no reason to fail the check. */
 		if (!f->uidvalidity && e.kind == ERR_SERVER_PERM && drv->s) {

@@ -1,25 +1,30 @@
 /* Waiting for changes in the open folder: IDLE (RFC 2177) where the server
- * has it, re-issued every 25 minutes (servers may drop an IDLE after 30);
- * NOOP polling where it has not. Whatever the server reports is synced into
+ * has it, re-issued every idle_interval seconds (servers may drop an IDLE
+ * after 30 minutes; and ending it is when a connection that died without a
+ * word is noticed: DONE gets no answer within the timeout); NOOP polling
+ * where it has not. Whatever the server reports is synced into
  * the store at once (sync.c), which raises the observer's events. */
 #include "common.h"
 
 #include <time.h>
 
+#include "conf/conf.h"
 #include "imap/imap-private.h"
 #include "net/stream.h"
 #include "util/err.h"
 
-#define IDLE_REFRESH_MS (25 * 60 * 1000)
-/* A test hook, like util/clock.h's: a shorter refresh so a test can see IDLE
- * re-issued without waiting 25 minutes. */
+/* A test hook, like util/clock.h's: a refresh in milliseconds, shorter than
+ * idle_interval's whole seconds allow. */
 #define IDLE_REFRESH_TEST_ENV "POSTIE_TEST_IDLE_REFRESH_MS"
 
-static int idle_refresh_ms(void)
+/* How long one IDLE lasts: the account's idle_interval, or the test hook. */
+static int64_t idle_refresh_ms(const struct account_conf *conf)
 {
 	const char *v = getenv(IDLE_REFRESH_TEST_ENV);
 	long ms = v ? strtol(v, NULL, 10) : 0;
-	return ms > 0 && ms < IDLE_REFRESH_MS ? (int)ms : IDLE_REFRESH_MS;
+	if (ms > 0)
+		return ms;
+	return conf->idle_interval > 0 ? (int64_t)conf->idle_interval * 1000 : 600 * 1000;
 }
 
 static int64_t now_ms(void)
@@ -131,13 +136,13 @@ int imap_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int timeou
 	if (!imap_session_has_capability(drv->s, "IDLE"))
 		return poll_once(drv, folder, wake_fd, timeout_ms, err);
 	int64_t deadline = now_ms() + timeout_ms;
-	int refresh = idle_refresh_ms();
+	int64_t refresh = idle_refresh_ms(d->conf);
 	for (;;) {
 		int64_t left = deadline - now_ms();
 		if (left <= 0)
 			return 0;
 		bool woken = false;
-		int r = idle_once(drv, folder, wake_fd, left > refresh ? refresh : (int)left,
+		int r = idle_once(drv, folder, wake_fd, left > refresh ? (int)refresh : (int)left,
 				  &woken, err);
 		if (r != 0 || woken)
 			return r;

@@ -212,6 +212,31 @@ int imap_replay_journal(struct driver *d, struct err *err);
 int imap_append(struct driver *d, uint32_t folder, const void *msg, size_t len, unsigned flags,
 		uint32_t *uid_r, struct err *err);
 
+/* folders.c: STATUS of a folder (MESSAGES, UNSEEN, UIDNEXT, UIDVALIDITY;
+ * 0 for what the server left out). */
+struct imap_status {
+	uint32_t messages, unseen, uidnext, uidvalidity;
+};
+int imap_folder_status(struct imap_driver *drv, const char *wire, struct imap_status *out,
+		       struct err *err);
+
+/* replay_doubt.c */
+/* Whether replaying op makes copies (COPY, APPEND, MOVE as COPY+EXPUNGE),
+ * which must not be made twice. */
+bool imap_op_copies(struct imap_driver *drv, const struct store_op *op);
+/* Before an attempt of such an op: leaves out of uids (*n of them, copies
+ * from src, which is selected) those that an earlier attempt whose answer
+ * was lost already copied to dest_wire, or for an APPEND (src and uids
+ * NULL) sets *done when msg is already there; then notes the destination's
+ * UIDVALIDITY and UIDNEXT in op, durably, for the next attempt. */
+int imap_doubt_check(struct imap_driver *drv, struct store_op *op, const struct store_folder *src,
+		     const char *dest_wire, uint32_t *uids, size_t *n, const struct buf *msg,
+		     bool *done, struct err *err);
+/* Only notes the destination's state in op (for a MOVE the server does
+ * atomically: a later attempt then knows one may have been carried out). */
+int imap_doubt_mark(struct imap_driver *drv, struct store_op *op, const char *dest_wire,
+		    struct err *err);
+
 /* idle.c */
 int imap_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int timeout_ms,
 		      struct err *err);

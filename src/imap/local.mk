@@ -9,6 +9,7 @@ src_libpostie_a_SOURCES += \
 	src/imap/msgatt.c \
 	src/imap/mutf7.c \
 	src/imap/replay.c \
+	src/imap/replay_doubt.c \
 	src/imap/select.c \
 	src/imap/session.c \
 	src/imap/sync.c \

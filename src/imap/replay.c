@@ -81,19 +81,36 @@ static int expunge_uids(struct imap_driver *drv, const uint32_t *uids, size_t n,
 	return expunge_only(drv, uids, n, err);
 }
 
-static int copy_uids(struct imap_driver *drv, const uint32_t *uids, size_t n, const char *dest,
-		     bool move, struct err *err)
+/* A move where the server has MOVE is atomic: once done the messages are
+ * gone from the source, so sending it again does nothing twice. Copies are
+ * checked first (replay_doubt.c): an attempt whose answer was lost may have
+ * made them already. */
+static int copy_uids(struct imap_driver *drv, struct store_op *op, const struct store_folder *src,
+		     const uint32_t *uids, size_t n, const char *dest, struct err *err)
 {
 	mailimap *imap = imap_session_etpan(drv->s);
-	struct mailimap_set *set = imap_uid_set(uids, n);
-	bool has_move = imap_session_has_capability(drv->s, "MOVE");
-	int rr = move && has_move ? mailimap_uid_move(imap, set, dest)
-				  : mailimap_uid_copy(imap, set, dest);
-	mailimap_set_free(set);
-	if (imap_check(drv, rr, move ? _("moving messages on") : _("copying messages on"),
-		       err) < 0)
-		return -1;
-	return move && !has_move ? expunge_uids(drv, uids, n, err) : 0;
+	bool move = op->kind == OP_MOVE;
+	if (!imap_op_copies(drv, op)) {
+		if (imap_doubt_mark(drv, op, dest, err) < 0)
+			return -1;
+		struct mailimap_set *set = imap_uid_set(uids, n);
+		int rr = mailimap_uid_move(imap, set, dest);
+		mailimap_set_free(set);
+		return imap_check(drv, rr, _("moving messages on"), err);
+	}
+	uint32_t *copy = xmemdup(uids, (n ? n : 1) * sizeof *uids);
+	size_t n_copy = n;
+	bool unused;
+	int r = imap_doubt_check(drv, op, src, dest, copy, &n_copy, NULL, &unused, err);
+	if (r == 0 && n_copy) {
+		struct mailimap_set *set = imap_uid_set(copy, n_copy);
+		int rr = mailimap_uid_copy(imap, set, dest);
+		mailimap_set_free(set);
+		r = imap_check(drv, rr, move ? _("moving messages on") : _("copying messages on"),
+			       err);
+	}
+	free(copy);
+	return r == 0 && move ? expunge_uids(drv, uids, n, err) : r;
 }
 
 /* Whether wire names a selectable folder on the server. */
@@ -227,6 +244,7 @@ static int survey(struct imap_driver *drv, const struct store_op *op, struct sto
 	}
 	st->folder_exists = true;
 	st->uidvalidity = drv->sel.uidvalidity;
+	st->maybe_done = op->kind == OP_MOVE && op->dest_uidnext;
 	/* UIDs the server still has: a search within the op's own set. */
 	struct mailimap_set *set = imap_uid_set(op->uids, op->n_uids);
 	struct mailimap_search_key *key = mailimap_search_key_new_uid(set);
@@ -242,8 +260,8 @@ static int survey(struct imap_driver *drv, const struct store_op *op, struct sto
 	return imap_check(drv, rr, _("searching"), err);
 }
 
-static int carry_out(struct imap_driver *drv, struct store_op *op, const struct replay_plan *p,
-		     const char *dest_wire, struct err *err)
+static int carry_out(struct imap_driver *drv, struct store_op *op, const struct store_folder *f,
+		     const struct replay_plan *p, const char *dest_wire, struct err *err)
 {
 	switch (op->kind) {
 	case OP_FLAGS:
@@ -254,7 +272,7 @@ static int carry_out(struct imap_driver *drv, struct store_op *op, const struct 
 				   op->n_kw_del, err);
 	case OP_MOVE:
 	case OP_COPY:
-		return copy_uids(drv, p->uids, p->n_uids, dest_wire, op->kind == OP_MOVE, err);
+		return copy_uids(drv, op, f, p->uids, p->n_uids, dest_wire, err);
 	case OP_EXPUNGE:
 		return expunge_uids(drv, p->uids, p->n_uids, err);
 	case OP_APPEND: {
@@ -265,9 +283,12 @@ static int carry_out(struct imap_driver *drv, struct store_op *op, const struct 
 					   "journal"), op->dest);
 			return 0;
 		}
+		bool done = false;
 		if (r > 0 && p->create_dest)
 			r = create_folder(drv, dest_wire, err);
 		if (r >= 0)
+			r = imap_doubt_check(drv, op, NULL, dest_wire, NULL, NULL, &msg, &done, err);
+		if (r >= 0 && !done)
 			r = append_wire(drv, op->dest, dest_wire, msg.data, msg.len,
 					op->append_flags, NULL, err);
 		buf_release(&msg);
@@ -321,7 +342,7 @@ static int replay_one(struct imap_driver *drv, struct store_op *op, struct err *
 			r = settle(drv, op, f.id, &plan, NULL, err);
 		} else {
 			struct err e = ERR_INIT;
-			r = carry_out(drv, op, &plan, dest_wire, &e);
+			r = carry_out(drv, op, &f, &plan, dest_wire, &e);
 			if (r < 0 && e.kind == ERR_SERVER_PERM) {
 				struct replay_plan refused;
 				replay_refused(op, f.name, err_msg(&e), plan.uids, plan.n_uids,

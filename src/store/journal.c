@@ -5,7 +5,9 @@
 #include "store/store-private.h"
 #include "util/err.h"
 
-#define OP_RECORD_VERSION 1
+/* Version 2 added dest_uidvalidity and dest_uidnext at the end; version 1
+ * records are still read (as never sent). */
+#define OP_RECORD_VERSION 2
 #define OP_MAX_UIDS (1u << 24)
 #define OP_MAX_KEYWORDS 1024
 
@@ -54,6 +56,8 @@ static void op_encode(struct buf *b, const struct store_op *op)
 	enc_svar(b, op->created);
 	enc_uvar(b, op->attempts);
 	enc_str(b, op->last_error);
+	enc_uvar(b, op->dest_uidvalidity);
+	enc_uvar(b, op->dest_uidnext);
 }
 
 int op_decode(const void *p, size_t n, uint64_t seq, struct store_op *op)
@@ -62,7 +66,8 @@ int op_decode(const void *p, size_t n, uint64_t seq, struct store_op *op)
 	dec_init(&d, p, n);
 	memset(op, 0, sizeof *op);
 	op->seq = seq;
-	if (dec_u8(&d) != OP_RECORD_VERSION)
+	uint8_t version = dec_u8(&d);
+	if (version < 1 || version > OP_RECORD_VERSION)
 		return -1;
 	op->kind = (enum store_op_kind)dec_uvar_max(&d, STORE_OP_KIND_MAX);
 	op->folder = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
@@ -83,6 +88,10 @@ int op_decode(const void *p, size_t n, uint64_t seq, struct store_op *op)
 	op->created = dec_svar(&d);
 	op->attempts = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
 	op->last_error = dec_strdup(&d);
+	if (version >= 2) {
+		op->dest_uidvalidity = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
+		op->dest_uidnext = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
+	}
 	if (d.bad || !dec_done(&d)) {
 		if (!op->uids)
 			op->n_uids = 0;
@@ -248,6 +257,8 @@ static int journal_update(struct store_acct *a, const struct store_op *op, struc
 	if (r > 0) {
 		cur.attempts = op->attempts;
 		msg_summary_set(&cur.last_error, op->last_error);
+		cur.dest_uidvalidity = op->dest_uidvalidity;
+		cur.dest_uidnext = op->dest_uidnext;
 		buf_reset(&val);
 		op_encode(&val, &cur);
 		store_op_release(&cur);

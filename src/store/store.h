@@ -350,6 +350,12 @@ struct store_op {
 	int64_t created;
 	uint32_t attempts;
 	char *last_error;        /* why the last replay failed; NULL */
+	/* MOVE, COPY, APPEND: the destination's UIDVALIDITY and UIDNEXT, noted
+	 * (with store_journal_update) right before the op is sent; 0 until
+	 * then. An attempt whose answer was lost may have been carried out:
+	 * what it made in the destination has a UID of at least dest_uidnext,
+	 * so the next attempt can look before making a second copy. */
+	uint32_t dest_uidvalidity, dest_uidnext;
 };
 
 typedef ARRAY(struct store_op) store_ops;
@@ -366,7 +372,8 @@ int store_journal_list(struct store_acct *acct, store_ops *list, struct err *err
 /* The message of an OP_APPEND: 1 and out, or 0. */
 int store_journal_message(struct store_acct *acct, uint64_t seq, struct buf *out,
 			  struct err *err);
-/* Rewrites an op's attempts and last_error (the rest is fixed). */
+/* Rewrites an op's attempts, last_error, dest_uidvalidity and dest_uidnext
+ * (the rest is fixed). */
 int store_journal_update(struct store_acct *acct, const struct store_op *op, struct err *err);
 /* Removes a replayed (or abandoned) op and its message. */
 int store_journal_remove(struct store_acct *acct, uint64_t seq, struct err *err);

@@ -64,6 +64,15 @@ EXTRA_DIST += tests/lib/imaptest.py
 check_PROGRAMS += tests/integration/imap-probe
 tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)
 
+## Faults: sync, body fetch, IDLE, journal replay and sending through the
+## fault proxy under many seeds (POSTIE_FAULT_SEEDS), suspend and resume.
+SCRIPT_TESTS += \
+	tests/integration/test_faults_imap.py \
+	tests/integration/test_faults_idle.py \
+	tests/integration/test_faults_pop3.py \
+	tests/integration/test_faults_send.py
+EXTRA_DIST += tests/lib/faulttest.py
+
 ## Hostile servers: oversized, malformed, truncated and contradictory replies
 ## from scripted fakes (tests/servers/fakes.py), with peak memory bounded.
 SCRIPT_TESTS += \

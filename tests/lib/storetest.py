@@ -7,6 +7,9 @@ server's Maildir holds.
     d.messages("INBOX")           # summaries of one folder (dicts)
     d.body(m)                     # the stored bytes of one summary
     d.pop3                        # the account's POP3 records (dicts)
+    d.journal, d.outbox           # pending offline changes and outgoing mail
+    d = dump(p, "imap", bodies="cached")   # only the bodies the cache holds:
+    d.body(m) if m["body"] else None
     maildir_messages(r.maildir("alice"))   # {Message-ID: raw bytes} on the server
     as_pop3(raw)                  # the bytes a POP3 server serves for raw
 
@@ -64,6 +67,8 @@ class Dump:
         self.folders = [o for o in lines if "id" in o]
         self.msgs = [o for o in lines if "msg" in o]
         self.pop3 = [o for o in lines if "pop3" in o]
+        self.journal = [o for o in lines if "journal" in o]
+        self.outbox = [o for o in lines if "outbox" in o]
         self.body_dir = body_dir
 
     def folder(self, name):
@@ -84,9 +89,11 @@ class Dump:
 
 
 def dump(postie, account, bodies=False):
-    """Everything the store holds for account (postie must not be running)."""
+    """Everything the store holds for account (postie must not be running).
+    bodies=True: every message must have its body; "cached": those stored."""
     body_dir = tempfile.mkdtemp(prefix="bodies.", dir=postie.data_dir + "/..") if bodies else None
-    args = [STORE_DUMP, postie.data_dir, account] + ([body_dir] if body_dir else [])
+    args = [STORE_DUMP] + (["--cached"] if bodies == "cached" else []) + \
+        [postie.data_dir, account] + ([body_dir] if body_dir else [])
     r = subprocess.run(args, capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         raise RuntimeError("store-dump failed: %s" % r.stderr)

@@ -10,11 +10,19 @@
     p.rate(50000)                    # at most 50 kB/s each way
     p.random_cuts(seed=7, low=100, high=400000)   # each connection cut at a random
                                      # downstream offset drawn from a seeded RNG
+    p.cut_at(b"OK [COPYUID")        # cut the first connection where the server's
+                                     # reply starts so, just before it (plain text)
+    p.hold(5.0, then="cut")          # a suspended laptop: for 5 s no byte moves on
+                                     # any connection, open or new; then the open ones
+                                     # go on ("resume") or are cut ("cut")
     p.clear()                        # forward faithfully again
-    p.stats()                        # {"connections", "cuts", "up", "down"}
+    p.stats()                        # {"connections", "cuts", "up", "down", "last_cut"}
 
 Rules are read when a connection is accepted: changing them affects the
-connections that come after. A cut closes both sides at once (with rst=True
+connections that come after (hold and cut_all act on open ones too).
+stats()["last_cut"] and ["last_stall"] are the time.monotonic() of the
+latest cut and of the start of the latest stall (None before any), so a
+test can tell how long a client took to notice one. A cut closes both sides at once (with rst=True
 as a TCP reset, else as an orderly close); the bytes before the cut point are
 delivered, none after. The proxy only moves bytes, so TLS passes through it
 untouched (the certificate is still the server's).
@@ -27,6 +35,9 @@ one JSON object a line, answering {"ok": true, ...}):
     {"cmd": "stall", "seconds": 3, "after": 200, "direction": "down"}
     {"cmd": "rate", "bytes_per_second": 50000}
     {"cmd": "random_cuts", "seed": 7, "low": 100, "high": 400000}
+    {"cmd": "hold", "seconds": 5, "then": "resume"}   {"cmd": "cut_all"}
+    {"cmd": "cut_at", "pattern": "OK [COPYUID", "direction": "down", "nth": 1,
+     "after": false, "once": true}   (the pattern as Latin-1 text)
     {"cmd": "clear"}   {"cmd": "stats"}   {"cmd": "stop"}
 FaultProxyClient(PATH) has the same methods as FaultProxy.
 """
@@ -43,6 +54,7 @@ import threading
 import time
 
 _CHUNK = 16384
+_TAIL_WAIT = 1.0    # seconds of quiet before bytes held back for cut_at go on
 
 
 class _Plan:
@@ -56,6 +68,7 @@ class _Plan:
         self.stall = rules.get("stall")                   # (seconds, after, direction)
         self.rate = rules.get("rate")                     # bytes per second, each way
         self.rst = rules.get("rst", False)
+        self.pattern = rules.get("pattern")               # see FaultProxy.cut_at
 
 
 class _Link:
@@ -67,6 +80,9 @@ class _Link:
         self.server = server
         self.plan = plan
         self.count = {"up": 0, "down": 0}
+        self.tail = {"up": b"", "down": b""}    # held back: might start a pattern
+        self.tail_since = {"up": 0.0, "down": 0.0}
+        self.seen = 0                           # occurrences of the pattern so far
         self.ended = set()              # directions whose source sent its end
         self.stalled = False
         self.closed = False
@@ -85,6 +101,7 @@ class _Link:
             self.closed = True
         if cut:     # counted before the client can see the end
             self.proxy._count("cuts", 1)
+            self.proxy._mark("last_cut", time.monotonic())
         for s in (self.client, self.server):
             try:
                 if cut and self.plan.rst:
@@ -121,9 +138,59 @@ class _Link:
             n = min(n, st[1] - self.count[direction])
         return n
 
+    def _match(self, direction, data):
+        """Applies a pattern rule to the bytes just read: returns (bytes to
+        forward now, whether to cut after them). Bytes at the end that could
+        start the pattern are held back until the next read shows whether
+        they do (or the stream pauses), so a cut falls just before the
+        pattern even when it arrives split across reads."""
+        rule = self.plan.pattern
+        held = self.tail[direction]
+        self.tail[direction] = b""
+        if not rule or rule["direction"] != direction or rule["fired"]:
+            return held + data, False
+        pat = rule["pattern"]
+        buf = held + data
+        start = 0
+        while True:
+            i = buf.find(pat, start)
+            if i < 0:
+                break
+            self.seen += 1
+            if self.seen >= rule["nth"]:
+                with self.proxy._lock:
+                    fire = not rule["fired"]
+                    rule["fired"] = rule["once"]
+                if fire:
+                    return buf[:i + (len(pat) if rule["after"] else 0)], True
+            start = i + 1
+        keep = 0
+        for k in range(min(len(pat) - 1, len(buf)), 0, -1):
+            if buf.endswith(pat[:k]):
+                keep = k
+                break
+        if keep:
+            self.tail[direction] = buf[-keep:]
+            self.tail_since[direction] = time.monotonic()
+            buf = buf[:-keep]
+        return buf, False
+
+    def _held(self):
+        """Waits while the proxy holds everything; True if the link was cut
+        meanwhile (a hold that ends in a cut)."""
+        held = False
+        while not self.closed and self.proxy._holding():
+            held = True
+            time.sleep(0.05)
+        if held and self.proxy._hold_cuts(self):
+            self.close(cut=True)
+        return self.closed
+
     def _pump(self, direction, src, dst):
         try:
             while not self.closed:
+                if self._held():
+                    return
                 if self.plan.cut.get(direction) is not None and \
                         self.count[direction] >= self.plan.cut[direction]:
                     self.close(cut=True)
@@ -132,17 +199,36 @@ class _Link:
                 if st and not self.stalled and st[2] == direction and \
                         self.count[direction] >= st[1]:
                     self.stalled = True
+                    self.proxy._mark("last_stall", time.monotonic())
                     time.sleep(st[0])
                 r, _, _ = select.select([src], [], [], 0.2)
                 if not r:
+                    if self.tail[direction] and \
+                            time.monotonic() - self.tail_since[direction] >= _TAIL_WAIT:
+                        # A pause: the held bytes go on (a client waiting
+                        # for them waits this long, only when a read ended
+                        # with the start of the pattern).
+                        dst.sendall(self.tail[direction])
+                        self.count[direction] += len(self.tail[direction])
+                        self.tail[direction] = b""
                     continue
+                if self._held():        # a hold that began during the select
+                    return
                 want = _CHUNK
                 if self.plan.rate:
                     want = max(1, min(want, self.plan.rate // 20))
                 want = self._limit(direction, want) or 1
                 data = src.recv(want)
                 if not data:
+                    if self.tail[direction]:
+                        dst.sendall(self.tail[direction])
                     self._end(direction, dst)
+                    return
+                data, cut = self._match(direction, data)
+                if cut:
+                    dst.sendall(data)
+                    self.count[direction] += len(data)
+                    self.close(cut=True)
                     return
                 # recv may not return more than asked, so limits hold exactly.
                 dst.sendall(data)
@@ -150,7 +236,7 @@ class _Link:
                 self.proxy._count(direction, len(data))
                 if self.plan.rate:
                     time.sleep(len(data) / self.plan.rate)
-        except OSError:
+        except (OSError, ValueError):   # ValueError: select on a socket closed meanwhile
             self.close()
 
 
@@ -160,8 +246,11 @@ class FaultProxy:
         self._rules = {}
         self._rng = random.Random(0)
         self._lock = threading.Lock()
-        self._stats = {"connections": 0, "cuts": 0, "up": 0, "down": 0}
+        self._stats = {"connections": 0, "cuts": 0, "up": 0, "down": 0, "last_cut": None,
+                       "last_stall": None}
         self._links = []
+        self._hold_until = 0.0
+        self._hold_doomed = set()       # links a hold cuts when it ends
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((listen_host, port))
@@ -192,9 +281,36 @@ class FaultProxy:
             self._rules["random_cuts"] = {"low": int(low), "high": int(high)}
             self._rules["rst"] = rst
 
+    def cut_at(self, pattern, direction="down", nth=1, after=False, once=True):
+        """Cuts a connection just before (after=True: just after) the nth
+        occurrence of pattern (bytes) in one direction of it, the bytes
+        before the cut delivered. For plain-text protocols: e.g. just before
+        the server's OK to a COPY it has carried out. once: only the first
+        connection where it happens is cut, the rest go on faithfully."""
+        if isinstance(pattern, str):
+            pattern = pattern.encode()
+        with self._lock:
+            self._rules["pattern"] = {"pattern": pattern, "direction": direction,
+                                      "nth": int(nth), "after": bool(after),
+                                      "once": bool(once), "fired": False}
+
+    def hold(self, seconds, then="resume"):
+        """For `seconds` no byte moves on any connection, open or opened
+        meanwhile (their bytes wait); then the connections open when the hold
+        began either go on (then="resume") or are cut ("cut"), like the
+        connections of a laptop that was suspended."""
+        if then not in ("resume", "cut"):
+            raise ValueError(then)
+        with self._lock:
+            self._hold_until = time.monotonic() + float(seconds)
+            self._hold_doomed = set(id(lk) for lk in self._links if not lk.closed) \
+                if then == "cut" else set()
+
     def clear(self):
         with self._lock:
             self._rules = {}
+            self._hold_until = 0.0
+            self._hold_doomed = set()
 
     def stats(self):
         with self._lock:
@@ -219,6 +335,17 @@ class FaultProxy:
     def _count(self, key, n):
         with self._lock:
             self._stats[key] += n
+
+    def _mark(self, key, when):
+        with self._lock:
+            self._stats[key] = when
+
+    def _holding(self):
+        return time.monotonic() < self._hold_until
+
+    def _hold_cuts(self, link):
+        with self._lock:
+            return id(link) in self._hold_doomed
 
     def _accept(self):
         while not self._stopped:
@@ -276,6 +403,18 @@ class FaultProxyClient:
     def random_cuts(self, seed, low, high, rst=False):
         self._call(cmd="random_cuts", seed=seed, low=low, high=high, rst=rst)
 
+    def hold(self, seconds, then="resume"):
+        self._call(cmd="hold", seconds=seconds, then=then)
+
+    def cut_at(self, pattern, direction="down", nth=1, after=False, once=True):
+        if isinstance(pattern, bytes):
+            pattern = pattern.decode("latin-1")
+        self._call(cmd="cut_at", pattern=pattern, direction=direction, nth=nth, after=after,
+                   once=once)
+
+    def cut_all(self):
+        self._call(cmd="cut_all")
+
     def clear(self):
         self._call(cmd="clear")
 
@@ -300,6 +439,11 @@ def _serve_control(proxy, path):
         "rate": lambda r: proxy.rate(r["bytes_per_second"]),
         "random_cuts": lambda r: proxy.random_cuts(r["seed"], r["low"], r["high"],
                                                    r.get("rst", False)),
+        "hold": lambda r: proxy.hold(r["seconds"], r.get("then", "resume")),
+        "cut_all": lambda r: proxy.cut_all(),
+        "cut_at": lambda r: proxy.cut_at(r["pattern"].encode("latin-1"),
+                                          r.get("direction", "down"), r.get("nth", 1),
+                                          r.get("after", False), r.get("once", True)),
         "clear": lambda r: proxy.clear(),
         "stats": lambda r: {"stats": proxy.stats()},
     }

@@ -120,6 +120,8 @@ static bool f_connected(struct driver *d)
 
 static int f_sync_folders(struct driver *d, struct err *err)
 {
+	if (server->folders_delay_ms)
+		sleep_ms(server->folders_delay_ms);
 	pthread_mutex_lock(&server->mu);
 	for (size_t i = 0; i < server->n_folders; i++) {
 		struct store_folder f = { 0 };

@@ -38,6 +38,7 @@ struct fake_server {
 	int batch;                      /* sync stores this many messages per batch (0: all) */
 	int batch_delay_ms;             /* and waits this long after each */
 	bool block_sync;                /* sync_folder waits until cancelled */
+	int folders_delay_ms;           /* sync_folders takes this long, deaf to cancel */
 	int arrive;                     /* messages that arrive during the next wait_changes */
 	/* what happened */
 	char *password;                 /* the answer to the password question */

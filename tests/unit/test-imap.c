@@ -126,6 +126,21 @@ static void test_replay_rules(void)
 	   "dropped, messages restored");
 	ok(strstr(p.notice, "Archive") && strstr(p.notice, "stay"), "the notice names the folder");
 	replay_plan_release(&p);
+	st.dest_exists = true;
+	st.n_present = 0;
+	st.maybe_done = true;
+	replay_decide(&op, &st, &p);
+	ok(p.verdict == REPLAY_DROP && !p.notice, "a move whose answer was lost, messages gone: "
+	   "done, silently");
+	replay_plan_release(&p);
+	op = op_new(OP_COPY, uids, 3);
+	replay_decide(&op, &st, &p);
+	ok(p.verdict == REPLAY_DROP && p.notice, "a copy of messages gone is still said");
+	replay_plan_release(&p);
+	st.maybe_done = false;
+	st.n_present = 3;
+	st.dest_exists = false;
+	op = op_new(OP_MOVE, uids, 3);
 	op = op_new(OP_COPY, uids, 3);
 	replay_decide(&op, &st, &p);
 	ok(p.verdict == REPLAY_DROP && !p.restore, "copy to a missing folder: dropped, nothing to "

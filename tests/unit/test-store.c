@@ -569,20 +569,56 @@ static void test_journal(struct store_acct *a)
 	struct buf b = BUF_INIT;
 	ok(store_journal_message(a, 2, &b, NULL) == 1 && b.len == 3 &&
 	   memcmp(b.data, "msg", 3) == 0, "append message");
+	ok(list.v[1].dest_uidvalidity == 0 && list.v[1].dest_uidnext == 0, "never sent yet");
 	list.v[0].attempts = 3;
 	msg_summary_set(&list.v[0].last_error, "server said NO");
 	ok(store_journal_update(a, &list.v[0], NULL) == 0, "update");
+	list.v[1].dest_uidvalidity = 77;
+	list.v[1].dest_uidnext = 4000000000u;
+	ok(store_journal_update(a, &list.v[1], NULL) == 0, "update the destination's mark");
 	store_ops_release(&list);
 	store_journal_list(a, &list, NULL);
 	ok(list.n == 2 && list.v[0].attempts == 3 && strcmp(list.v[0].last_error,
 							      "server said NO") == 0 &&
 	   list.v[0].n_uids == 3, "update kept");
+	ok(list.n == 2 && list.v[1].dest_uidvalidity == 77 && list.v[1].dest_uidnext == 4000000000u &&
+	   list.v[0].dest_uidnext == 0, "the mark kept, for that op only");
 	store_ops_release(&list);
 	ok(store_journal_remove(a, 2, NULL) == 0, "remove");
 	is_int(store_journal_message(a, 2, &b, NULL), 0, "its message went with it");
 	store_journal_list(a, &list, NULL);
 	is_int(list.n, 1, "one left");
 	store_ops_release(&list);
+	buf_release(&b);
+}
+
+/* A journal entry written by a postie before the destination's mark (op
+ * record version 1) is still read, as never sent. */
+static void test_journal_v1(void)
+{
+	struct buf b = BUF_INIT;
+	enc_u8(&b, 1);                  /* version */
+	enc_uvar(&b, OP_COPY);
+	enc_uvar(&b, 4);                /* folder */
+	enc_uvar(&b, 99);               /* uidvalidity */
+	enc_uvar(&b, 1);
+	enc_uvar(&b, 17);               /* uids */
+	enc_uvar(&b, 0);
+	enc_uvar(&b, 0);                /* flags */
+	enc_uvar(&b, 0);
+	enc_uvar(&b, 0);                /* keywords */
+	enc_str(&b, "Archive");
+	enc_uvar(&b, 0);
+	enc_svar(&b, 1700000000);
+	enc_uvar(&b, 2);
+	enc_str(&b, "lost");
+	struct store_op op;
+	ok(op_decode(b.data, b.len, 5, &op) == 0 && op.kind == OP_COPY && op.n_uids == 1 &&
+	   op.uids[0] == 17 && strcmp(op.dest, "Archive") == 0 && op.attempts == 2 &&
+	   op.dest_uidvalidity == 0 && op.dest_uidnext == 0, "a version 1 journal entry is read");
+	store_op_release(&op);
+	b.data[0] = 3;
+	ok(op_decode(b.data, b.len, 5, &op) < 0, "an unknown version is refused");
 	buf_release(&b);
 }
 
@@ -731,6 +767,7 @@ int main(void)
 	test_messages(a);
 	test_transactions(a);
 	test_journal(a);
+	test_journal_v1();
 	test_outbox(a);
 	test_index(a);
 	ok(fixture_check_clean(a), "the whole store checks clean");

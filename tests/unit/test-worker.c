@@ -294,13 +294,20 @@ static void test_reads_during_long_sync(void)
 
 static void test_cancel(void)
 {
+	int waits = atomic_load(&srv.waits);
 	struct account *a = start(false, 50);
 	int online = ACCT_ONLINE;
 	collect(has_state, &online, 5000);
-	collect(NULL, NULL, 100);
+	/* The check after connecting has ended (the worker waits for changes):
+	 * else on a loaded machine the sync blocked below is that check's, and
+	 * the cancel ends it instead of the request. */
+	for (int i = 0; i < 500 && atomic_load(&srv.waits) == waits; i++)
+		collect(NULL, NULL, 10);
 	srv.block_sync = true;
+	int syncs = atomic_load(&srv.syncs);
 	uint64_t id = submit(a, REQ_SYNC, 0, 0);
-	collect(NULL, NULL, 100);
+	for (int i = 0; i < 500 && atomic_load(&srv.syncs) == syncs; i++)
+		collect(NULL, NULL, 10);
 	ok(account_busy(a), "a blocked sync is busy");
 	int64_t t0 = now_ms();
 	/* By its id: under load the check the worker runs at start may still be
@@ -309,6 +316,18 @@ static void test_cancel(void)
 	ok(collect(replied, &id, 5000), "the cancelled request is answered");
 	ok(find(EV_CANCELLED, id) != NULL, "... with cancelled");
 	tap_diag("cancel took %lld ms", (long long)(now_ms() - t0));
+	srv.block_sync = false;
+
+	/* cancelled while an earlier step of the same sync runs (one that does
+	 * not look at the cancel): the step after it must not start blocked */
+	srv.block_sync = true;
+	srv.folders_delay_ms = 400;
+	id = submit(a, REQ_SYNC, 0, 0);
+	collect(NULL, NULL, 100);
+	ok(account_cancel(a, id), "cancel during the folder list");
+	ok(collect(replied, &id, 5000), "a cancel during an earlier step still ends the sync");
+	ok(find(EV_CANCELLED, id) != NULL, "... with cancelled");
+	srv.folders_delay_ms = 0;
 	srv.block_sync = false;
 
 	/* a queued request cancelled before its turn */

@@ -1,6 +1,10 @@
 /* postie watch [FOLDER]: keep a folder in line with the server and say when
  * new mail arrives, one line each on standard output, for notifications and
- * scripts. Waits with IDLE (or polling where the server has none). */
+ * scripts. Waits with IDLE (or polling where the server has none). A lost
+ * connection (the network went away, the laptop slept) is said on standard
+ * error and made again, with a growing pause between tries, as the
+ * interface's account worker does; only what needs the user (a login
+ * refused, a certificate, the store) ends it. */
 #include "common.h"
 
 #include <time.h>
@@ -18,7 +22,11 @@ struct watch {
 	bool once;
 	bool got;
 	long poll_ms;
+	int64_t end;            /* ms on the monotonic clock; INT64_MAX: never */
 };
+
+#define RETRY_MIN_MS 1000
+#define RETRY_MAX_MS 60000
 
 static void on_new_mail(void *aux, uint32_t folder, size_t n)
 {
@@ -42,6 +50,74 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Whether waiting and trying again may cure the failure. */
+static bool transient(const struct err *err)
+{
+	switch (err->kind) {
+	case ERR_NET:
+	case ERR_TIMEOUT:
+	case ERR_PROTOCOL:
+	case ERR_SERVER_TEMP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Sleeps up to ms, but not past the end. */
+static void pause_ms(const struct watch *w, int64_t ms)
+{
+	int64_t left = w->end - now_ms();
+	if (ms > left)
+		ms = left;
+	if (ms > 0) {
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+}
+
+/* Waits for changes until the end (or the first new mail with --once),
+ * reconnecting after a lost connection. Returns an exit status. */
+static int watch_loop(struct driver *d, uint32_t folder, struct watch *w)
+{
+	struct err err = ERR_INIT;
+	int64_t backoff = RETRY_MIN_MS;
+	bool lost = false;
+	while (!(w->once && w->got)) {
+		int64_t left = w->end - now_ms();
+		if (left <= 0)
+			break;
+		int r = 0;
+		if (lost) {     /* the connection went: make it again, then catch up */
+			r = d->ops->connect(d, &err);
+			if (r == 0)
+				r = d->ops->sync_folder(d, folder, 0, &err);
+			if (r == 0) {
+				cli_print(stderr, _("postie: connected again, watching %s\n"),
+					  w->folder);
+				lost = false;
+				backoff = RETRY_MIN_MS;
+				continue;
+			}
+		} else {
+			int ms = left > w->poll_ms ? (int)w->poll_ms : (int)left;
+			r = d->ops->wait_changes(d, folder, -1, ms, &err);
+		}
+		if (r >= 0)
+			continue;
+		if (!transient(&err) || d->ops->connected(d))
+			return cli_fail_clear(&err);
+		cli_print(stderr, _("postie: %s; trying again in %d s\n"), err_msg(&err),
+			  (int)(backoff / 1000));
+		err_clear(&err);
+		lost = true;
+		pause_ms(w, backoff);
+		backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
+	}
+	return EXIT_OK;
+}
+
 static int watch(struct cli *cli, const struct account_conf *a, struct watch *w, long timeout)
 {
 	struct net_ctx *net = cli_net(cli);
@@ -54,22 +130,13 @@ static int watch(struct cli *cli, const struct account_conf *a, struct watch *w,
 	struct sync_observer obs = { .aux = w, .new_mail = on_new_mail, .notice = on_notice };
 	struct driver *d = NULL;
 	struct err err = ERR_INIT;
-	int64_t end = timeout ? now_ms() + timeout * 1000 : INT64_MAX;
+	w->end = timeout ? now_ms() + timeout * 1000 : INT64_MAX;
 	if (driver_new(a, o.ca.acct, net, NULL, &obs, &d, &err) < 0 ||
 	    d->ops->connect(d, &err) < 0 || d->ops->sync_folder(d, o.f.id, 0, &err) < 0) {
 		st = cli_fail_clear(&err);
 	} else {
 		cli_print(stderr, _("postie: watching %s\n"), w->folder);
-		while (!(w->once && w->got)) {
-			int64_t left = end - now_ms();
-			if (left <= 0)
-				break;
-			int ms = left > w->poll_ms ? (int)w->poll_ms : (int)left;
-			if (d->ops->wait_changes(d, o.f.id, -1, ms, &err) < 0) {
-				st = cli_fail_clear(&err);
-				break;
-			}
-		}
+		st = watch_loop(d, o.f.id, w);
 	}
 	if (d)
 		d->ops->disconnect(d);

@@ -192,7 +192,8 @@ const struct cli_command cli_commands[] = {
 	     "IDLE, or a check every --interval seconds, default 60, where the server has\n"
 	     "no IDLE), keeping the stored mail in line and printing a line for new mail:\n"
 	     "\"N new messages in FOLDER\". Runs until interrupted, --timeout seconds have\n"
-	     "passed, or with --once after the first new mail.\n"),
+	     "passed, or with --once after the first new mail. A lost connection is made\n"
+	     "again (after 1 s, then waiting twice as long each time, up to a minute).\n"),
 	  cmd_watch },
 	{ "export", N_("[FOLDER] --maildir DIR | --mbox FILE"),
 	  N_("Write stored mail out as a Maildir or an mbox file."),
