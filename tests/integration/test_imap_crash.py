@@ -94,7 +94,8 @@ except subprocess.TimeoutExpired:
     proc.kill()
     _, err = proc.communicate()
 t.eq(proc.returncode, 1, "the server gone mid-FETCH: exit 1")
-t.ok(time.monotonic() - t0 < 4, "promptly (%.1f s)" % (time.monotonic() - t0))
+# Bounds with room for a loaded machine: a hang would take the full 15 s.
+t.ok(time.monotonic() - t0 < 3 + 8, "promptly (%.1f s)" % (time.monotonic() - t0))
 t.ok("localhost" in err.decode() and "Traceback" not in err.decode(),
      "a clean error naming the server", err.decode())
 got = len(postie_state(q, "INBOX"))
@@ -133,7 +134,7 @@ for pid in imap_pids:
     os.kill(pid, signal.SIGCONT)
 t.ok(imap_pids, "found the server's IMAP process")
 t.eq(proc.returncode, 1, "a hung server mid-FETCH: exit 1")
-t.ok(took < 3 + 4, "within the 3 s timeout (%.1f s)" % took)
+t.ok(took < 3 + 8, "within the 3 s timeout (%.1f s)" % took)
 t.ok("no answer within 3 seconds" in err.decode(), "says it timed out",
      err.decode())
 res = q.run("sync")

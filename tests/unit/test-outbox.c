@@ -226,7 +226,7 @@ int main(void)
 	struct net_options opt = { .data_dir = dir };
 	struct net_ctx *net = NULL;
 	net_ctx_new(&opt, &net, NULL);
-	struct outbox_ctx ctx = { &a, acct, net, NULL, NULL, NULL, NULL, NULL, fake_now };
+	struct outbox_ctx ctx = { .conf = &a, .store = acct, .net = net, .now = fake_now };
 	test_backoff();
 	test_queue(&ctx);
 	test_server_down(&ctx);
