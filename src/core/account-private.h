@@ -96,5 +96,10 @@ void account_bind_thread(struct account *a);
 
 /* worker.c */
 void *account_worker_main(void *arg);
+/* Around a cancellable network operation: set marks it running (and fires
+ * the cancel handle if the current request was cancelled before it began);
+ * clear ends it (and re-arms the handle unless the account stops). */
+void account_set_busy(struct account *a);
+void account_clear_busy(struct account *a);
 
 #endif

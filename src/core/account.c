@@ -224,26 +224,30 @@ static bool match_id(const struct request *r, void *aux)
 
 bool account_cancel(struct account *a, uint64_t id)
 {
-	bool any = false;
-	if (id) {
-		struct request *r = reqq_pop_if(&a->q, match_id, &id);
-		if (r) {
-			account_reply(a, r->id, EV_CANCELLED, NULL, NULL);
-			request_free(&r);
-			any = true;
-		}
-	}
+	bool running = false;
+	struct request *queued = NULL;
+	/* under mu: the worker moves a request from the queue to current under it */
 	pthread_mutex_lock(&a->mu);
-	if (a->current && (!id || a->current->id == id)) {
+	if (id)
+		queued = reqq_pop_if(&a->q, match_id, &id);
+	if (!queued && a->current && (!id || a->current->id == id)) {
 		atomic_store(&a->current->cancelled, true);
-		any = true;
+		running = true;
 	}
 	pthread_mutex_unlock(&a->mu);
-	if (atomic_load(&a->busy)) {
-		net_cancel_fire(a->cancel);
-		any = true;
+	if (queued) {
+		/* answered here; the running request is left alone */
+		account_reply(a, queued->id, EV_CANCELLED, NULL, NULL);
+		request_free(&queued);
+		return true;
 	}
-	return any;
+	/* id 0 also stops a background task. If the worker is not busy yet, it
+	 * fires the handle itself when the operation begins (account_set_busy). */
+	if ((running || !id) && atomic_load(&a->busy)) {
+		net_cancel_fire(a->cancel);
+		return true;
+	}
+	return running;
 }
 
 void account_answer(struct account *a, uint64_t qid, int choice, const char *text)

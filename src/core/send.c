@@ -91,9 +91,9 @@ int account_flush_outbox(struct account *a, unsigned flags, uint64_t reply_to, s
 	outbox_ctx_init(a, &ctx, &obs, true);
 	struct outbox_result res = { 0 };
 	a->reply_to = reply_to;
-	atomic_store(&a->busy, true);
+	account_set_busy(a);
 	int r = outbox_flush(&ctx, flags, 0, &res, err);
-	atomic_store(&a->busy, false);
+	account_clear_busy(a);
 	a->reply_to = 0;
 	if (r < 0)
 		log_warn("%s: outbox: %s", a->o.conf->account, err_msg(err));
