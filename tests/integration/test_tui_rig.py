@@ -36,7 +36,9 @@ editor = os.path.join(t.tmpdir, "editor.sh")
 with open(editor, "w") as f:
     f.write("#!/bin/sh\necho 'I agree, let us do it.' >> \"$1\"\n")
 os.chmod(editor, 0o755)
-p.write_global("default_account = alice\neditor = %s\n" % editor)
+p.write_global("default_account = alice\neditor = %s\nbell = yes\n"
+               "new_mail_command = echo %%n %%a %%f $POSTIE_NEW >> new-mail.txt; echo stdout\n"
+               % editor)
 
 
 def server_state(user="alice"):
@@ -77,7 +79,7 @@ t.cleanup(term.quit)
 term.wait_for("alice/INBOX", 20)
 term.wait_for("[%d messages" % TOTAL, 30)
 t.ok(True, "the first sync shows the INBOX with its %d messages" % TOTAL)
-t.contains(term.text(), "online", "the account is online")
+t.ok(eventually(lambda: "online" in term.text()), "the account is online", term.text())
 t.ok(term.find_row(" Archive") > 0 and term.find_row(" Trash") > 0,
      "the sidebar lists the server's folders")
 
@@ -148,6 +150,13 @@ term.keys("l", CTRL_U, ENTER)
 r.append("alice", "INBOX", b"From: Dave <dave@example.test>\r\nSubject: Breaking news\r\n"
          b"Message-ID: <news@example.test>\r\n\r\nhello\r\n")
 term.wait_for("New mail in alice/INBOX", 20)
+t.eq(term._tmux("display-message", "-p", "-t", "t", "#{window_bell_flag}").strip(), "1",
+     "new mail rings the bell")
+newmail = os.path.join(t.tmpdir, "new-mail.txt")
+t.ok(eventually(lambda: os.path.exists(newmail), 5), "new_mail_command runs")
+t.eq((open(newmail).read().splitlines() or [""])[-1] if os.path.exists(newmail) else "",
+     "1 alice INBOX 1", "with %n, %a, %f and $POSTIE_NEW")
+t.not_contains(term.text(), "stdout", "its output does not reach the screen")
 term.keys("l", "~s Breaking", ENTER)
 term.wait_for("Breaking news", 10)
 t.ok(True, "new mail shows up by itself")
