@@ -27,7 +27,12 @@ r.append("alice", "INBOX",
          b"Subject: Please reply\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n"
          b"Message-ID: <reply-me@example.test>\r\nReferences: <root@example.test>\r\n"
          b"In-Reply-To: <root@example.test>\r\n\r\nWhat do you think?\r\n")
-TOTAL = 42
+r.append("alice", "INBOX",
+         b"From: Erin <erin@example.test>\r\nTo: Team <bob@example.test>\r\n"
+         b"Subject: Release plan\r\nDate: Tue, 02 Jan 2024 10:00:00 +0000\r\n"
+         b"Message-ID: <list-1@example.test>\r\nList-Id: Team <team.example.test>\r\n"
+         b"List-Post: <mailto:bob@example.test>\r\n\r\nShall we ship on Friday?\r\n")
+TOTAL = 43
 
 p = Postie(t.tmpdir)
 r.write_postie_account(p, "alice", "alice", delete_policy="flag")
@@ -114,6 +119,20 @@ t.ok(sent and "carol@example.test" in sent[0][1], "to the right recipient")
 t.ok(eventually(lambda: any("\\Answered" in f for f in server_state()["INBOX"].values())),
      "the original is flagged answered on the server")
 
+# List reply: to the list's List-Post address, not to the author.
+term.keys("l", CTRL_U, "~s 'Release plan'", ENTER)
+term.keys("L")
+term.wait_for("Subject: Re: Release plan", 10)
+t.contains(term.text(), "To: bob@example.test", "list-reply (L) writes to the List-Post address")
+t.not_contains(term.text(), "erin@example.test", "and not to the author")
+term.keys("y")
+term.wait_for("Sent the message to bob@example.test", 20)
+sent = eventually(lambda: [m for m in r.sink_messages() if b"Re: Release plan" in m[2]], 10)
+t.ok(sent and sent[0][1] == ["bob@example.test"], "the list reply reaches the list alone",
+     repr(sent[0][1]) if sent else "nothing at the sink")
+t.contains(sent[0][2].decode(errors="replace") if sent else "",
+           "In-Reply-To: <list-1@example.test>", "threaded to the list message")
+
 # Flag, move, delete and expunge, each reaching the server.
 term.keys("l", CTRL_U, ENTER)
 term.wait_for("[%d messages" % TOTAL)
@@ -170,8 +189,8 @@ t.contains(term.line(22), "alice/INBOX", "after a resize to 80x24 the status bar
 # Switch account.
 term.keys("A", CTRL_U, "bob", ENTER)
 term.wait_for("bob/INBOX", 20)
-term.wait_for("[5 messages", 20)
-t.ok(True, "change-account opens bob's INBOX")
+term.wait_for("[6 messages", 20)   # 5 seeded, and the list reply
+t.ok(True, "change-account opens bob's INBOX, with the list reply")
 
 term.keys("q")
 t.eq(term.wait_exit(15), 0, "q quits cleanly")
