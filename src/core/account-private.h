@@ -98,8 +98,9 @@ void account_bind_thread(struct account *a);
 void *account_worker_main(void *arg);
 /* Around a cancellable network operation: set marks it running (and fires
  * the cancel handle if the current request was cancelled before it began);
- * clear ends it (and re-arms the handle unless the account stops). */
+ * clear ends it, re-arms the handle unless the account stops, and says
+ * whether it had fired. */
 void account_set_busy(struct account *a);
-void account_clear_busy(struct account *a);
+bool account_clear_busy(struct account *a);
 
 #endif

@@ -27,6 +27,15 @@ int driver_new(const struct account_conf *conf, struct store_acct *store, struct
 	return 0;
 }
 
+void driver_vnotice(const struct driver *d, const char *fmt, va_list ap)
+{
+	if (!d->obs || !d->obs->notice)
+		return;
+	char *text = xvasprintf(fmt, ap);
+	d->obs->notice(d->obs->aux, text);
+	free(text);
+}
+
 void driver_free(struct driver **d)
 {
 	if (*d)

@@ -35,6 +35,7 @@
 #ifndef POSTIE_CORE_DRIVER_H
 #define POSTIE_CORE_DRIVER_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -149,5 +150,9 @@ int driver_new(const struct account_conf *conf, struct store_acct *store, struct
 	       struct net_cancel *cancel, const struct sync_observer *obs, struct driver **d_r,
 	       struct err *err);
 void driver_free(struct driver **d);
+
+/* Formats a notice and hands it to d->obs (nothing when nobody listens). */
+void driver_vnotice(const struct driver *d, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 #endif

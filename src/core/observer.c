@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include "conf/conf.h"
 #include "core/account-private.h"
 #include "store/store.h"
 
@@ -31,6 +32,8 @@ void account_flush_folders(struct account *a, bool force)
 		ev = event_new(EV_NOTICE, a->o.index, 0);
 		ev->text = xstrdup(err_msg(&err));
 		err_clear(&err);
+	} else {
+		store_folders_keep_listed(&ev->folders, a->o.conf->subscribed_only);
 	}
 	account_post(a, ev);
 	a->folders_dirty = false;

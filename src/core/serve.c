@@ -30,6 +30,7 @@ static int load_folders(struct account *a, struct request *r, struct err *err)
 		event_free(&ev);
 		return -1;
 	}
+	store_folders_keep_listed(&ev->folders, a->o.conf->subscribed_only);
 	account_post(a, ev);
 	return 0;
 }

@@ -81,22 +81,27 @@ static void call_begin(struct account *a, uint64_t reply_to, bool cancellable)
 	}
 }
 
-void account_clear_busy(struct account *a)
+bool account_clear_busy(struct account *a)
 {
 	atomic_store(&a->busy, false);
-	if (net_cancel_fired(a->cancel) && !atomic_load(&a->stop))
+	bool fired = net_cancel_fired(a->cancel);
+	if (fired && !atomic_load(&a->stop))
 		net_cancel_reset(a->cancel);
+	return fired;
 }
 
-static void call_end(struct account *a)
+/* Returns whether a cancel fired during the call (the handle is reset for
+ * the next one, so a caller making several calls checks it in between). */
+static bool call_end(struct account *a)
 {
 	account_flush_folders(a, false);
 	a->in_driver_call = false;
 	a->reply_to = 0;
 	pthread_mutex_unlock(&a->store_lock);
-	account_clear_busy(a);
+	bool fired = account_clear_busy(a);
 	if (connected(a))
 		state_if_changed(a, ACCT_ONLINE, NULL);
+	return fired;
 }
 
 static bool needs_user(const struct err *err)
@@ -183,7 +188,9 @@ static int check_account(struct account *a, uint64_t reply_to, unsigned flags, s
 		if (r < 0)
 			atomic_store(&a->journal_dirty, true);
 	}
-	call_end(a);
+	/* A cancel that came between the calls would be lost with the reset. */
+	if (call_end(a) && r == 0)
+		r = err_set(err, ERR_CANCELLED, _("cancelled"));
 	uint32_t folder = watch_folder(a);
 	if (r == 0 && folder) {
 		call_begin(a, reply_to, true);

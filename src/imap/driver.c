@@ -7,6 +7,7 @@
 
 #include "conf/conf.h"
 #include "imap/imap-private.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 static void drop_session(struct imap_driver *drv)
@@ -123,22 +124,10 @@ char *imap_wire_name(struct imap_driver *drv, const char *utf8, struct err *err)
 
 void imap_notice(struct imap_driver *drv, const char *fmt, ...)
 {
-	const struct sync_observer *o = drv->d->obs;
-	if (!o || !o->notice)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = xvasprintf(fmt, ap);
+	driver_vnotice(drv->d, fmt, ap);
 	va_end(ap);
-	o->notice(o->aux, text);
-	free(text);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void imap_progress(struct imap_driver *drv, const char *what, uint64_t done, uint64_t total)
@@ -147,7 +136,7 @@ void imap_progress(struct imap_driver *drv, const char *what, uint64_t done, uin
 	if (!o || !o->progress)
 		return;
 	static _Thread_local int64_t last;
-	int64_t t = now_ms();
+	int64_t t = clock_mono_ms();
 	if (done != total && done != 0 && t - last < 100)
 		return;
 	last = t;

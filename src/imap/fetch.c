@@ -11,6 +11,7 @@
 #include "imap/imap-private.h"
 #include "store/summary.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 /* The header fields a summary needs. Content-Type gives the attachment
@@ -50,7 +51,26 @@ static char *summary_items(bool modseq)
 struct sum_ctx {
 	struct imap_driver *drv;
 	summary_list got;
+	/* The UIDs asked for so far (newest first; a server may answer
+	 * pipelined commands interleaved) and which of them came: a server that
+	 * sends summaries not asked for, or one many times, is not believed
+	 * (and cannot grow a batch without bound). */
+	const uint32_t *want;
+	size_t n_want;
+	bool *taken;
 };
+
+static int cmp_desc(const void *x, const void *y);
+
+/* Marks uid as come; false if it was not asked for or came already. */
+static bool take_uid(struct sum_ctx *c, uint32_t uid)
+{
+	const uint32_t *p = bsearch(&uid, c->want, c->n_want, sizeof uid, cmp_desc);
+	if (!p || c->taken[p - c->want])
+		return false;
+	c->taken[p - c->want] = true;
+	return true;
+}
 
 static void on_summary(void *aux, const struct imap_msg *m)
 {
@@ -64,6 +84,8 @@ static void on_summary(void *aux, const struct imap_msg *m)
 			imap_add_flagrec(&c->drv->flagrecs, m);
 		return;
 	}
+	if (!take_uid(c, m->uid))
+		return;
 	/* A flag update of this message that came before it is older than it. */
 	imap_flagrecs *fr = &c->drv->flagrecs;
 	for (size_t i = 0; i < fr->n;) {
@@ -149,6 +171,7 @@ static int one_batch(struct batches *bs, struct sum_ctx *c, uint32_t folder, siz
 		r = ask(bs, err);
 	size_t k = bs->read++;
 	*len_r = bs->ring[k % PIPELINE].len;
+	c->n_want = bs->next;
 	if (r == 0)
 		r = imap_wire_read_fetch(drv, bs->ring[k % PIPELINE].tag, on_summary, c,
 					 _("fetching new messages from"), err);
@@ -177,7 +200,7 @@ int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uid
 		return -1;
 	char *label = xasprintf(_("%s: new messages"), f.name);
 	char *items = summary_items(drv->condstore);
-	struct sum_ctx c = { drv, ARRAY_INIT };
+	struct sum_ctx c = { drv, ARRAY_INIT, uids, 0, xcalloc(n, sizeof (bool)) };
 	struct batches bs = { .drv = drv, .uids = uids, .n = n, .items = items };
 	size_t done = 0;
 	int r = 0;
@@ -191,6 +214,7 @@ int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uid
 	if (r < 0 && bs.asked > bs.read && drv->s)
 		drv->s->broken = true;
 	ARRAY_RELEASE(&c.got);
+	free(c.taken);
 	free(items);
 	free(label);
 	store_folder_release(&f);
@@ -317,7 +341,7 @@ int imap_prefetch_bodies(struct imap_driver *drv, uint32_t folder, struct err *e
 		return 0;
 	struct want_ctx c = { 0, ARRAY_INIT, ARRAY_INIT };
 	if (a->sync_bodies == SYNC_BODIES_RECENT)
-		c.cutoff = (int64_t)time(NULL) - (int64_t)a->sync_bodies_days * 86400;
+		c.cutoff = clock_now() - (int64_t)a->sync_bodies_days * 86400;
 	else
 		c.cutoff = INT64_MIN;
 	store_uids have = ARRAY_INIT;

@@ -14,7 +14,6 @@ struct server_folder {
 	char delim;
 	unsigned attrs;
 	enum store_role role;
-	bool keep;
 };
 typedef ARRAY(struct server_folder) server_folders;
 
@@ -113,7 +112,6 @@ static void apply_overrides(const struct account_conf *a, server_folders *v)
 		for (size_t i = 0; i < v->n; i++) {
 			if (strcmp(v->v[i].utf8, o[k].name) == 0) {
 				v->v[i].role = o[k].role;
-				v->v[i].keep = true;
 			} else if (v->v[i].role == o[k].role) {
 				v->v[i].role = ROLE_NONE;
 			}
@@ -121,15 +119,13 @@ static void apply_overrides(const struct account_conf *a, server_folders *v)
 	}
 }
 
-/* Writes the folders to keep into the store and removes the others. */
+/* Writes the server's folders into the store and removes the others. */
 static int save_folders(struct imap_driver *drv, server_folders *v, struct err *err)
 {
 	struct store_acct *st = drv->d->store;
 	int r = 0;
 	for (size_t i = 0; i < v->n && r == 0; i++) {
 		struct server_folder *s = &v->v[i];
-		if (!s->keep)
-			continue;
 		struct store_folder f = { 0 };
 		r = store_folder_ensure(st, s->utf8, &f, err) < 0 ? -1 : 0;
 		if (r == 0 && (f.role != s->role || f.attrs != s->attrs || f.delim != s->delim)) {
@@ -146,7 +142,7 @@ static int save_folders(struct imap_driver *drv, server_folders *v, struct err *
 	for (size_t i = 0; i < have.n && r == 0; i++) {
 		bool kept = false;
 		for (size_t k = 0; k < v->n && !kept; k++)
-			kept = v->v[k].keep && strcmp(v->v[k].utf8, have.v[i].name) == 0;
+			kept = strcmp(v->v[k].utf8, have.v[i].name) == 0;
 		if (!kept)
 			r = store_folder_remove(st, have.v[i].id, err);
 	}
@@ -154,9 +150,13 @@ static int save_folders(struct imap_driver *drv, server_folders *v, struct err *
 	return r;
 }
 
-/* STATUS of a folder the store has synced before: whether it changed. */
-static int folder_changed(struct imap_driver *drv, const struct store_folder *f,
-			  const char *wire, bool *changed, struct err *err)
+struct status_counts {
+	uint32_t messages, unseen, uidnext, uidvalidity;
+};
+
+/* STATUS of a folder (its name on the wire). */
+static int folder_status(struct imap_driver *drv, const char *wire, struct status_counts *c,
+			 struct err *err)
 {
 	struct mailimap_status_att_list *atts = mailimap_status_att_list_new_empty();
 	mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_MESSAGES);
@@ -166,16 +166,16 @@ static int folder_changed(struct imap_driver *drv, const struct store_folder *f,
 	struct mailimap_mailbox_data_status *st = NULL;
 	int rr = mailimap_status(imap_session_etpan(drv->s), wire, atts, &st);
 	mailimap_status_att_list_free(atts);
-	*changed = false;
+	memset(c, 0, sizeof *c);
 	for (clistiter *it = st && st->st_info_list ? clist_begin(st->st_info_list) : NULL; it;
 	     it = clist_next(it)) {
 		const struct mailimap_status_info *si = clist_content(it);
 		uint32_t v = si->st_value;
 		switch (si->st_att) {
-		case MAILIMAP_STATUS_ATT_MESSAGES: *changed |= v != f->n_messages; break;
-		case MAILIMAP_STATUS_ATT_UNSEEN: *changed |= v != f->n_unseen; break;
-		case MAILIMAP_STATUS_ATT_UIDNEXT: *changed |= v != f->uidnext; break;
-		case MAILIMAP_STATUS_ATT_UIDVALIDITY: *changed |= v != f->uidvalidity; break;
+		case MAILIMAP_STATUS_ATT_MESSAGES: c->messages = v; break;
+		case MAILIMAP_STATUS_ATT_UNSEEN: c->unseen = v; break;
+		case MAILIMAP_STATUS_ATT_UIDNEXT: c->uidnext = v; break;
+		case MAILIMAP_STATUS_ATT_UIDVALIDITY: c->uidvalidity = v; break;
 		default: break;
 		}
 	}
@@ -184,27 +184,62 @@ static int folder_changed(struct imap_driver *drv, const struct store_folder *f,
 	return imap_check(drv, rr, _("asking for the status of a folder on"), err);
 }
 
-/* Syncs the folders synced before whose STATUS differs from the store:
- * the periodic check of folders other than the open one. */
+/* A folder synced before: synced again when its STATUS differs from the
+ * store (the periodic check of folders other than the open one). One never
+ * synced: its STATUS counts kept for the folder list (the sidebar). */
+static int check_folder(struct imap_driver *drv, struct store_folder *f, const char *wire,
+			struct err *err)
+{
+	struct status_counts c;
+	struct err e = ERR_INIT;
+	if (folder_status(drv, wire, &c, &e) < 0) {
+		/* Counts are a nicety: a server that refuses them (NO) for a
+		 * folder never synced is no reason to fail the check. */
+		if (!f->uidvalidity && e.kind == ERR_SERVER_PERM && drv->s) {
+			err_clear(&e);
+			return 0;
+		}
+		err_move(err, &e);
+		return -1;
+	}
+	if (f->uidvalidity) {
+		bool changed = c.messages != f->n_messages || c.unseen != f->n_unseen ||
+			       c.uidnext != f->uidnext || c.uidvalidity != f->uidvalidity;
+		return changed ? imap_sync_folder(drv->d, f->id, 0, err) : 0;
+	}
+	if (c.messages == f->status_messages && c.unseen == f->status_unseen)
+		return 0;
+	f->status_messages = c.messages;
+	f->status_unseen = c.unseen;
+	return store_folder_update(drv->d->store, f, err);
+}
+
+/* STATUS of every listed folder but the selected one (see check_folder()). */
 static int sync_changed(struct imap_driver *drv, server_folders *v, struct err *err)
 {
 	store_folders have = ARRAY_INIT;
 	int r = store_folder_list(drv->d->store, &have, err);
+	bool counts = false;
 	for (size_t i = 0; i < have.n && r == 0; i++) {
-		const struct store_folder *f = &have.v[i];
-		if (!f->uidvalidity || (f->attrs & FOLDER_NOSELECT) || f->id == drv->sel.folder)
+		struct store_folder *f = &have.v[i];
+		if ((f->attrs & FOLDER_NOSELECT) || f->id == drv->sel.folder ||
+		    !store_folder_listed(f, drv->d->conf->subscribed_only))
 			continue;
 		const char *wire = NULL;
 		for (size_t k = 0; k < v->n && !wire; k++)
 			if (strcmp(v->v[k].utf8, f->name) == 0)
 				wire = v->v[k].wire;
-		bool changed = false;
-		if (wire)
-			r = folder_changed(drv, f, wire, &changed, err);
-		if (r == 0 && changed)
-			r = imap_sync_folder(drv->d, f->id, 0, err);
+		if (wire) {
+			uint32_t before = f->status_messages, unseen = f->status_unseen;
+			r = check_folder(drv, f, wire, err);
+			counts |= !f->uidvalidity && (before != f->status_messages ||
+						      unseen != f->status_unseen);
+		}
 	}
 	store_folders_release(&have);
+	const struct sync_observer *o = drv->d->obs;
+	if (r == 0 && counts && o && o->folders_changed)
+		o->folders_changed(o->aux);
 	return r;
 }
 
@@ -221,12 +256,12 @@ int imap_sync_folders(struct driver *d, struct err *err)
 		imap_names_clear(drv);
 		for (size_t i = 0; i < all.n; i++) {
 			struct server_folder *f = &all.v[i];
-			if (find_wire(&subscribed, f->wire))
-				f->attrs |= FOLDER_SUBSCRIBED;
-			f->keep = !d->conf->subscribed_only || (f->attrs & FOLDER_SUBSCRIBED) ||
-				  f->role == ROLE_INBOX;
+			f->attrs |= find_wire(&subscribed, f->wire) ? FOLDER_SUBSCRIBED
+								    : FOLDER_UNSUBSCRIBED;
 			imap_names_add(drv, f->utf8, f->wire);
 		}
+		/* Every folder is stored, subscribed or not: lists show what
+		 * store_folder_listed() says (subscribed_only). */
 		apply_overrides(d->conf, &all);
 		r = save_folders(drv, &all, err);
 	}
@@ -263,7 +298,7 @@ static int store_after_op(struct imap_driver *drv, enum folder_op op, const char
 		store_folder_release(&f);
 		r = store_folder_ensure(st, name, &f, err);
 		if (r >= 0 && !(f.attrs & FOLDER_SUBSCRIBED)) {
-			f.attrs |= FOLDER_SUBSCRIBED;
+			store_folder_set_subscribed(&f, true);
 			r = store_folder_update(st, &f, err);
 		}
 		break;
@@ -276,10 +311,7 @@ static int store_after_op(struct imap_driver *drv, enum folder_op op, const char
 	case FOLDER_SUBSCRIBE:
 	case FOLDER_UNSUBSCRIBE:
 		if (r > 0) {
-			if (op == FOLDER_SUBSCRIBE)
-				f.attrs |= FOLDER_SUBSCRIBED;
-			else
-				f.attrs &= ~(unsigned)FOLDER_SUBSCRIBED;
+			store_folder_set_subscribed(&f, op == FOLDER_SUBSCRIBE);
 			r = store_folder_update(st, &f, err);
 		}
 		break;

@@ -11,6 +11,16 @@
 #include "util/err.h"
 
 #define IDLE_REFRESH_MS (25 * 60 * 1000)
+/* A test hook, like util/clock.h's: a shorter refresh so a test can see IDLE
+ * re-issued without waiting 25 minutes. */
+#define IDLE_REFRESH_TEST_ENV "POSTIE_TEST_IDLE_REFRESH_MS"
+
+static int idle_refresh_ms(void)
+{
+	const char *v = getenv(IDLE_REFRESH_TEST_ENV);
+	long ms = v ? strtol(v, NULL, 10) : 0;
+	return ms > 0 && ms < IDLE_REFRESH_MS ? (int)ms : IDLE_REFRESH_MS;
+}
 
 static int64_t now_ms(void)
 {
@@ -121,13 +131,13 @@ int imap_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int timeou
 	if (!imap_session_has_capability(drv->s, "IDLE"))
 		return poll_once(drv, folder, wake_fd, timeout_ms, err);
 	int64_t deadline = now_ms() + timeout_ms;
+	int refresh = idle_refresh_ms();
 	for (;;) {
 		int64_t left = deadline - now_ms();
 		if (left <= 0)
 			return 0;
 		bool woken = false;
-		int r = idle_once(drv, folder, wake_fd, left > IDLE_REFRESH_MS ? IDLE_REFRESH_MS
-									 : (int)left,
+		int r = idle_once(drv, folder, wake_fd, left > refresh ? refresh : (int)left,
 				  &woken, err);
 		if (r != 0 || woken)
 			return r;

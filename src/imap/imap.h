@@ -77,9 +77,12 @@ struct driver;
  * (core/driver.h). Folders, flags, bodies and the journal go both ways as
  * described there; see sync.c for how a folder is brought in line. What the
  * IMAP driver adds to the contract:
- *   - sync_folders() also asks every folder synced before for its STATUS and
- *     syncs those that changed (the periodic check of folders other than the
- *     open one); folders never synced wait for a sync_folder();
+ *   - sync_folders() keeps every folder of the server in the store (lists
+ *     leave out unsubscribed ones with subscribed_only: store_folder_listed())
+ *     and asks every listed folder but the selected one for its STATUS:
+ *     those synced before are synced again when it changed (the periodic
+ *     check of folders other than the open one); those never synced wait for
+ *     a sync_folder(), their STATUS counts kept for the folder list;
  *   - sync_folder() replays the journal first when it holds anything, so what
  *     the user did offline reaches the server before the server's state
  *     comes back;

@@ -48,6 +48,18 @@ int imap_error(struct imap_session *s, int r, const char *what, struct err *err)
 int imap_refresh_capabilities(struct imap_session *s, struct err *err)
 {
 	struct mailimap_capability_data *caps = NULL;
+	/* libetpan 1.9.4 copies the capabilities it holds after the OK without
+	 * looking: a server that answers with no CAPABILITY data (and had none
+	 * in its greeting, or lost them at login) would make it read NULL
+	 * (found by fuzz-imap). An empty list stands in until the server's
+	 * replaces it. */
+	struct mailimap_connection_info *ci = s->imap->imap_connection_info;
+	if (ci && !ci->imap_capability) {
+		clist *none = clist_new();
+		ci->imap_capability = none ? mailimap_capability_data_new(none) : NULL;
+		if (!ci->imap_capability)
+			abort();
+	}
 	int r = mailimap_capability(s->imap, &caps);
 	if (caps)
 		mailimap_capability_data_free(caps);

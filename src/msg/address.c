@@ -125,6 +125,19 @@ static char *nonempty(char *s)
 	return s;
 }
 
+/* A dot-atom of RFC 5322's atext, or a quoted string: what reads back the
+ * same when written without quotes of our own (found by fuzz-address). */
+static bool local_part_ok(const char *addr, const char *at)
+{
+	if (addr[0] == '"')
+		return at - addr >= 2 && at[-1] == '"';
+	for (const char *c = addr; c < at; c++)
+		if (!(((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z') || (*c >= '0' && *c <= '9') ||
+		      strchr(".!#$%&'*+-/=?^_`{|}~", *c)))
+			return false;
+	return true;
+}
+
 /* Strict mode: whether addr is local@domain as people type it (dot-atoms or a
  * quoted local part, a domain literal); says what is wrong otherwise. */
 static bool addr_ok(struct parse *p, const char *addr, const char *written)
@@ -169,6 +182,11 @@ static bool addr_ok(struct parse *p, const char *addr, const char *written)
 	if (addr[0] != '"' && (addr[0] == '.' || at[-1] == '.' || memmem(addr, (size_t)(at - addr),
 									 "..", 2))) {
 		problem(p, _("'%s': the part before the @ has misplaced dots"), written);
+		return false;
+	}
+	if (!local_part_ok(addr, at)) {
+		problem(p, _("'%s': the part before the @ has a character an address cannot have "
+			     "(unless it is in quotes)"), written);
 		return false;
 	}
 	return true;
@@ -469,6 +487,17 @@ char *msg_addr_list_format_input(const struct msg_addr_list *list)
 		}
 		if (!a->group && !*a->addr)
 			continue;
+		if (a->group && !*a->addr) {
+			/* An empty group stands alone, even after one of its name. */
+			if (group)
+				buf_addc(&b, ';');
+			group = NULL;
+			if (b.len)
+				buf_adds(&b, ", ");
+			add_name(&b, *a->group ? a->group : "group");
+			buf_adds(&b, ":;");
+			continue;
+		}
 		if (a->group && !group) {
 			if (b.len)
 				buf_adds(&b, ", ");

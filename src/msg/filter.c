@@ -15,6 +15,7 @@
 #include "msg/msg-private.h"
 #include "util/array.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/paths.h"
 
@@ -22,13 +23,6 @@
 #define FILTER_MAX_OUTPUT (16u << 20)
 
 extern char **environ;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Starts /bin/sh -c cmd with the given descriptors as stdin and stdout
  * (-1: /dev/null) and stderr on /dev/null. */
@@ -71,7 +65,7 @@ int msg_run_status(const char *cmd)
  * deadline passes or the output is too big. Returns 0 or -1 (timeout). */
 static int pump(int to, int from, const char *input, size_t len, struct buf *out)
 {
-	long long deadline = now_ms() + FILTER_TIMEOUT_MS;
+	long long deadline = clock_mono_ms() + FILTER_TIMEOUT_MS;
 	size_t sent = 0;
 	if (to >= 0 && !len) {
 		close(to);
@@ -79,7 +73,7 @@ static int pump(int to, int from, const char *input, size_t len, struct buf *out
 	}
 	while (from >= 0) {
 		struct pollfd p[2] = { { from, POLLIN, 0 }, { to, POLLOUT, 0 } };
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_mono_ms();
 		if (left <= 0)
 			break;
 		int n = poll(p, to >= 0 ? 2 : 1, (int)left);
@@ -107,7 +101,7 @@ static int pump(int to, int from, const char *input, size_t len, struct buf *out
 	}
 	if (to >= 0)
 		close(to);
-	return now_ms() < deadline ? 0 : -1;
+	return clock_mono_ms() < deadline ? 0 : -1;
 }
 
 int msg_filter_run(const char *cmd, const char *input, size_t len, struct buf *out,

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "net/net-private.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 static const char *trust_words(enum net_trust t)
@@ -237,13 +238,13 @@ int net_conn_wait_readable(struct net_conn *c, int timeout_ms, int wake_fd)
 		return -1;
 	if (c->tls && gnutls_record_check_pending(c->tls) > 0)
 		return 1;
-	int64_t end = timeout_ms < 0 ? 0 : net_now_ms() + timeout_ms;
+	int64_t end = timeout_ms < 0 ? 0 : clock_mono_ms() + timeout_ms;
 	for (;;) {
 		if (net_cancel_fired(c->cancel)) {
 			conn_fail(c, ERR_CANCELLED, _("cancelled"));
 			return -1;
 		}
-		int64_t left = timeout_ms < 0 ? -1 : end - net_now_ms();
+		int64_t left = timeout_ms < 0 ? -1 : end - clock_mono_ms();
 		if (timeout_ms >= 0 && left <= 0)
 			return 0;
 		struct pollfd p[3] = {

@@ -8,18 +8,12 @@
 #include <time.h>
 
 #include "net/net-private.h"
+#include "util/clock.h"
 #include "util/err.h"
-
-int64_t net_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void conn_arm_deadline(struct net_conn *c)
 {
-	c->deadline = net_now_ms() + (int64_t)c->ep.timeout * 1000;
+	c->deadline = clock_mono_ms() + (int64_t)c->ep.timeout * 1000;
 }
 
 void conn_fail(struct net_conn *c, enum err_kind kind, const char *fmt, ...)
@@ -52,7 +46,7 @@ int conn_wait(struct net_conn *c, short events)
 	for (;;) {
 		if (net_cancel_fired(c->cancel))
 			return fail_cancelled(c);
-		int64_t left = c->deadline ? c->deadline - net_now_ms() : -1;
+		int64_t left = c->deadline ? c->deadline - clock_mono_ms() : -1;
 		if (c->deadline && left <= 0)
 			return fail_timeout(c);
 		struct pollfd p[2] = {

@@ -7,6 +7,7 @@ src_libpostie_a_SOURCES += \
 	src/net/conn.c \
 	src/net/ctx.c \
 	src/net/endpoint.c \
+	src/net/guard.c \
 	src/net/io.c \
 	src/net/pin.c \
 	src/net/redact.c \

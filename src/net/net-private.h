@@ -36,6 +36,35 @@ void redact_client_line(struct redactor *r, const char *line, size_t len, struct
  * a continuation. */
 void redact_server_line(struct redactor *r, const char *line, size_t len);
 
+/* ---- Limits on what a server sends (guard.c) ---- */
+
+/* The longest line (without the literals it announces) and the largest
+ * IMAP literal: a message's body is one literal, so larger messages cannot
+ * be read. An IMAP response (a line with its literals and the lines after
+ * them) may hold one literal and a line; a POP3 message comes line by line;
+ * an SMTP reply (its "250-" lines together) stays small. */
+#define NET_MAX_LINE (16u << 20)
+#define NET_MAX_LITERAL (64u << 20)
+#define NET_MAX_SMTP_REPLY (1u << 20)
+
+/* Where the scanner is in the server's byte stream. */
+struct net_guard {
+	bool literals;                  /* IMAP: "{N}" at a line's end announces N bytes */
+	bool continuations;             /* SMTP: "NNN-" lines continue the reply */
+	bool failed;
+	uint64_t max_line, max_response;
+	uint64_t literal;               /* bytes of a literal still to come */
+	uint64_t line, response;        /* bytes so far of the line and the response */
+	char head[4];                   /* the line's first bytes */
+	char tail[32];                  /* the line's last bytes */
+	size_t tail_len;
+};
+
+void net_guard_init(struct net_guard *g, enum net_service service);
+/* Follows n more bytes from the server. Returns -1 with the reason in
+ * *why_r (caller frees) once a limit is passed; every later call fails. */
+int net_guard_feed(struct net_guard *g, const char *data, size_t n, char **why_r);
+
 /* ---- Cancel handle (cancel.c) ---- */
 
 /* Registers fd so that firing shuts it down. Returns -1 if already fired. */
@@ -140,10 +169,10 @@ struct net_conn {
 	char *fail_msg;
 
 	struct redactor red;
+	struct net_guard guard;         /* of the bytes handed to libetpan (stream.c) */
 	struct buf trace_in, trace_out; /* partial lines not yet traced */
 };
 
-int64_t net_now_ms(void);
 /* Sets the deadline for the next operation to now + the endpoint's timeout. */
 void conn_arm_deadline(struct net_conn *c);
 /* Records why an operation failed (replacing an earlier reason). */

@@ -8,9 +8,22 @@
 #include "util/buf.h"
 #include "util/err.h"
 
+/* Every byte for libetpan passes the size limits first (guard.c). */
 static ssize_t drv_read(mailstream_low *low, void *buf, size_t n)
 {
-	return net_conn_read(low->data, buf, n);
+	struct net_conn *c = low->data;
+	long r = net_conn_read(c, buf, n);
+	char *why;
+	if (r > 0 && net_guard_feed(&c->guard, buf, (size_t)r, &why) < 0) {
+		if (why) {      /* the first time: later reads keep the reason */
+			conn_fail(c, ERR_PROTOCOL, "%s", why);
+			net_conn_trace_note(c, "%s", why);
+			free(why);
+		}
+		c->dead = true;
+		return -1;
+	}
+	return r;
 }
 
 static ssize_t drv_write(mailstream_low *low, const void *buf, size_t n)
@@ -85,6 +98,7 @@ static mailstream_low_driver net_driver = {
 
 mailstream *net_stream_new(struct net_conn *conn)
 {
+	net_guard_init(&conn->guard, conn->ep.service);
 	mailstream_low *low = mailstream_low_new(conn, &net_driver);
 	mailstream *s = low ? mailstream_new(low, 8192) : NULL;
 	if (!s) {

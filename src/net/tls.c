@@ -10,6 +10,7 @@
 
 #include "net/net-private.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 /* TLS 1.0 and 1.1 are still in GnuTLS's default priorities on Debian 12. */
@@ -206,7 +207,7 @@ void tls_end(struct net_conn *c)
 	/* close_notify, without waiting for the server's (SHUT_WR), and only on
 	 * a connection that still works. */
 	if (c->fd >= 0 && !c->dead && c->fail_kind == ERR_NONE && !net_cancel_fired(c->cancel)) {
-		c->deadline = net_now_ms() + 2000;
+		c->deadline = clock_mono_ms() + 2000;
 		gnutls_bye(c->tls, GNUTLS_SHUT_WR);
 	}
 	gnutls_deinit(c->tls);

@@ -53,28 +53,16 @@ static void notice(struct pass *ps, const char *fmt, ...) __attribute__((format(
 
 static void notice(struct pass *ps, const char *fmt, ...)
 {
-	const struct sync_observer *obs = ps->d->obs;
-	if (!obs || !obs->notice)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = xvasprintf(fmt, ap);
+	driver_vnotice(ps->d, fmt, ap);
 	va_end(ap);
-	obs->notice(obs->aux, text);
-	free(text);
-}
-
-static double mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void progress(struct pass *ps, bool force)
 {
 	const struct sync_observer *obs = ps->d->obs;
-	double t = mono_now();
+	double t = (clock_mono_ms() / 1e3);
 	if (!obs || !obs->progress || (!force && t - ps->last_report < 0.1))
 		return;
 	ps->last_report = t;
@@ -323,7 +311,7 @@ static int run(struct pass *ps, struct err *err)
 {
 	struct pop3_driver *p = ps->p;
 	if (p->s && (pop3_session_broken(p->s) ||
-		     pop3_mono_now() - p->s_opened > POP3_SESSION_FRESH))
+		     (clock_mono_ms() / 1000) - p->s_opened > POP3_SESSION_FRESH))
 		pop3_session_close(&p->s);      /* the server may have dropped it */
 	if (!p->s && pop3_session_open(ps->d->conf, ps->d->net, ps->d->cancel, &p->s, err) < 0)
 		return -1;

@@ -10,6 +10,7 @@
 #include "pop3/pop3.h"
 #include "pop3/sync.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 static const struct {
@@ -51,13 +52,6 @@ bool pop3_unreachable(enum err_kind kind)
 	       kind == ERR_TLS || kind == ERR_AUTH;
 }
 
-int64_t pop3_mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
-}
-
 /* Logs in (keeping the session for a pass that follows at once). */
 static int drv_connect(struct driver *d, struct err *err)
 {
@@ -67,7 +61,7 @@ static int drv_connect(struct driver *d, struct err *err)
 	pop3_session_free(&p->s);
 	if (pop3_session_open(d->conf, d->net, d->cancel, &p->s, err) < 0)
 		return -1;
-	p->s_opened = pop3_mono_now();
+	p->s_opened = clock_mono_ms() / 1000;
 	p->online = true;
 	return 0;
 }
@@ -213,8 +207,7 @@ static int drv_folder_op(struct driver *d, enum folder_op op, const char *name,
 		break;
 	case FOLDER_SUBSCRIBE:
 	case FOLDER_UNSUBSCRIBE:
-		f.attrs = op == FOLDER_SUBSCRIBE ? f.attrs | FOLDER_SUBSCRIBED
-						 : f.attrs & ~(unsigned)FOLDER_SUBSCRIBED;
+		store_folder_set_subscribed(&f, op == FOLDER_SUBSCRIBE);
 		r = store_folder_update(d->store, &f, err);
 		break;
 	}

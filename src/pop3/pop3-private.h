@@ -50,7 +50,10 @@ int pop3_login(struct pop3_session *s, struct err *err);
 
 #define POP3_LINE_MAX 8192              /* a reply or listing line with its line end */
 #define POP3_IN_SIZE (64 * 1024)        /* read-ahead */
-#define POP3_MESSAGE_MAX (512u << 20)   /* the largest message postie downloads */
+/* The largest message postie downloads: as large as an IMAP body may be
+ * (net/net-private.h), so that a server sending without end costs bounded
+ * memory. */
+#define POP3_MESSAGE_MAX (64u << 20)
 
 /* Writes one command line; with flush also sends it (and any written
  * before): pipelining writes several, then flushes. */

@@ -28,8 +28,6 @@ struct pop3_driver {
 #define POP3_SESSION_FRESH 30
 /* Whether an error means the server could not be reached (or refused us). */
 bool pop3_unreachable(enum err_kind kind);
-/* Seconds on the monotonic clock. */
-int64_t pop3_mono_now(void);
 
 /* A commit (synced to disk) at least every this many messages or bytes. */
 #define POP3_BATCH_MESSAGES 256

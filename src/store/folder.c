@@ -40,6 +40,11 @@ void folder_encode(struct buf *b, const struct store_folder *f, bool with_counte
 		enc_uvar(b, f->n_messages);
 		enc_uvar(b, f->n_unseen);
 		enc_uvar(b, f->epoch);
+		/* Optional: records without them read as 0 (older records). */
+		if (f->status_messages || f->status_unseen) {
+			enc_uvar(b, f->status_messages);
+			enc_uvar(b, f->status_unseen);
+		}
 	}
 }
 
@@ -64,6 +69,10 @@ int folder_decode(const void *p, size_t n, struct store_folder *f, bool with_cou
 		f->n_messages = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
 		f->n_unseen = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
 		f->epoch = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
+		if (!dec_done(&d)) {
+			f->status_messages = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
+			f->status_unseen = (uint32_t)dec_uvar_max(&d, UINT32_MAX);
+		}
 	}
 	if (d.bad || !dec_done(&d) || !f->name || f->id == 0) {
 		store_folder_release(f);
@@ -83,6 +92,29 @@ void store_folders_release(store_folders *list)
 	for (size_t i = 0; i < list->n; i++)
 		store_folder_release(&list->v[i]);
 	ARRAY_RELEASE(list);
+}
+
+bool store_folder_listed(const struct store_folder *f, bool subscribed_only)
+{
+	return !subscribed_only || !(f->attrs & FOLDER_UNSUBSCRIBED) || f->role != ROLE_NONE;
+}
+
+void store_folder_set_subscribed(struct store_folder *f, bool subscribed)
+{
+	f->attrs &= ~(unsigned)(FOLDER_SUBSCRIBED | FOLDER_UNSUBSCRIBED);
+	f->attrs |= subscribed ? FOLDER_SUBSCRIBED : FOLDER_UNSUBSCRIBED;
+}
+
+void store_folders_keep_listed(store_folders *list, bool subscribed_only)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < list->n; i++) {
+		if (store_folder_listed(&list->v[i], subscribed_only))
+			list->v[k++] = list->v[i];
+		else
+			store_folder_release(&list->v[i]);
+	}
+	list->n = k;
 }
 
 int folder_load(struct store_acct *a, uint32_t id, struct store_folder *f, struct err *err)
@@ -218,6 +250,8 @@ static int folder_update(struct store_acct *a, const struct store_folder *f, str
 	cur.uidnext = f->uidnext;
 	cur.highestmodseq = f->highestmodseq;
 	cur.last_full_check = f->last_full_check;
+	cur.status_messages = f->status_messages;
+	cur.status_unseen = f->status_unseen;
 	int r = folder_save(a, &cur, err);
 	store_folder_release(&cur);
 	return r;
@@ -285,6 +319,7 @@ static int folder_empty(struct store_acct *a, uint32_t id, bool remove, struct e
 		f.highestmodseq = 0;
 		f.last_full_check = 0;
 		f.n_messages = f.n_unseen = 0;
+		f.status_messages = f.status_unseen = 0;
 		/* Bodies left behind by a crash become unreachable. */
 		f.epoch++;
 		r = folder_save(a, &f, err);
@@ -323,6 +358,10 @@ static int list_one(const void *key, size_t klen, const void *val, size_t vlen, 
 	struct store_folder f;
 	if (klen != 5 || folder_decode(val, vlen, &f, true) < 0 || f.id != be32_get((const char *)key + 1))
 		return err_set(err, ERR_STORE, _("%s: a folder record is garbled"), c->path);
+	if (!f.uidvalidity && !f.n_messages) {
+		f.n_messages = f.status_messages;
+		f.n_unseen = f.status_unseen;
+	}
 	ARRAY_PUSH(c->list, f);
 	return 0;
 }

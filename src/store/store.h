@@ -152,6 +152,9 @@ enum store_role {
 enum store_folder_attr {
 	FOLDER_NOSELECT = 1 << 0,    /* a level of the hierarchy, holds no mail */
 	FOLDER_SUBSCRIBED = 1 << 1,
+	/* The server said it is not subscribed (or the user unsubscribed it).
+	 * Folders made elsewhere (local folders, imports) have neither bit. */
+	FOLDER_UNSUBSCRIBED = 1 << 2,
 };
 
 struct store_folder {
@@ -169,12 +172,27 @@ struct store_folder {
 	uint32_t n_unseen;
 	uint32_t next_local_id;  /* above every UID in the folder */
 	uint32_t epoch;          /* bumped by store_folder_clear(); part of body keys */
+	/* The server's counts (STATUS) of a folder never synced (uidvalidity
+	 * 0), for folder lists; written by store_folder_update().
+	 * store_folder_list() gives them as n_messages and n_unseen while the
+	 * folder holds no summary. */
+	uint32_t status_messages, status_unseen;
 };
 
 typedef ARRAY(struct store_folder) store_folders;
 
 void store_folder_release(struct store_folder *f);
 void store_folders_release(store_folders *list);
+/* Whether a folder is shown in folder lists: the store keeps every folder
+ * the server has, subscribed or not; with subscribed_only (the account's
+ * key) those marked FOLDER_UNSUBSCRIBED are left out, unless they have a
+ * special use (INBOX, Sent, Trash, ...), which postie needs whatever the
+ * subscriptions say. */
+bool store_folder_listed(const struct store_folder *f, bool subscribed_only);
+/* Sets FOLDER_SUBSCRIBED and clears FOLDER_UNSUBSCRIBED, or the reverse. */
+void store_folder_set_subscribed(struct store_folder *f, bool subscribed);
+/* Drops (and releases) the folders of list that are not listed. */
+void store_folders_keep_listed(store_folders *list, bool subscribed_only);
 
 /* By name or by id: 1 and *f_r filled, 0 when there is none. */
 int store_folder_get(struct store_acct *acct, const char *name, struct store_folder *f_r,

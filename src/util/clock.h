@@ -15,4 +15,8 @@
 /* Seconds since the epoch (UTC). */
 int64_t clock_now(void);
 
+/* Milliseconds on the monotonic clock: for timeouts and rates, never
+ * affected by the test hook or by the time of day being set. */
+int64_t clock_mono_ms(void);
+
 #endif

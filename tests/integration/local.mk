@@ -53,9 +53,16 @@ SCRIPT_TESTS += \
 ## IMAP sync (src/imap, src/core): sync modes, offline journal, kills, IDLE.
 SCRIPT_TESTS += \
 	tests/integration/test_imap_sync.py \
+	tests/integration/test_imap_folders.py \
 	tests/integration/test_imap_offline.py \
 	tests/integration/test_imap_crash.py \
 	tests/integration/test_imap_odd.py
 EXTRA_DIST += tests/lib/imaptest.py
 check_PROGRAMS += tests/integration/imap-probe
 tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)
+
+## Hostile servers: oversized, malformed, truncated and contradictory replies
+## from scripted fakes (tests/servers/fakes.py), with peak memory bounded.
+SCRIPT_TESTS += \
+	tests/integration/test_hostile_imap.py \
+	tests/integration/test_hostile_pop3_smtp.py

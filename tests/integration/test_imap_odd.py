@@ -93,6 +93,9 @@ class OddServer:
                     c.sendall(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n%s OK done\r\n" % tag.encode())
                 elif cmd == "LIST":
                     c.sendall(b"* LIST () \"/\" INBOX\r\n%s OK done\r\n" % tag.encode())
+                elif cmd == "STATUS":
+                    c.sendall(b"* STATUS INBOX (MESSAGES 3 UNSEEN 1 UIDNEXT 10 UIDVALIDITY 7)\r\n"
+                              b"%s OK done\r\n" % tag.encode())
                 elif cmd in ("LSUB", "NOOP"):
                     c.sendall(b"%s OK done\r\n" % tag.encode())
                 elif cmd == "SELECT":

@@ -84,7 +84,8 @@ t.cleanup(term.quit)
 term.wait_for("alice/INBOX", 20)
 term.wait_for("[%d messages" % TOTAL, 30)
 t.ok(True, "the first sync shows the INBOX with its %d messages" % TOTAL)
-t.ok(eventually(lambda: "online" in term.text()), "the account is online", term.text())
+# The index fills before the sync's last step ends: wait for the state.
+t.ok(eventually(lambda: "online" in term.text(), 30), "the account is online")
 t.ok(term.find_row(" Archive") > 0 and term.find_row(" Trash") > 0,
      "the sidebar lists the server's folders")
 

@@ -140,3 +140,42 @@ class Postie:
 
     def popen(self, *args, env=None, **kw):
         return subprocess.Popen(self.argv(*args), env=self.env(env), **kw)
+
+
+def run_peak(postie, *args, input=None, timeout=120, env=None):
+    """Runs postie like Postie.run() and also measures its peak resident
+    memory: (CompletedProcess, peak KiB), the peak read from VmHWM in
+    /proc/PID/status every 10 ms while it runs. Tests of hostile servers
+    use it to show that memory stays bounded."""
+    import threading
+    import time
+    proc = postie.popen(*args, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE)
+    out = {}
+
+    def talk():
+        try:
+            o, e = proc.communicate(input, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            o, e = proc.communicate()
+            e += b"\n(killed after %d s)" % timeout
+        out.update(stdout=o, stderr=e)
+    talker = threading.Thread(target=talk, daemon=True)
+    talker.start()
+    peak = 0
+    status = "/proc/%d/status" % proc.pid
+    while talker.is_alive():
+        try:
+            with open(status) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.01)
+    talker.join()
+    res = subprocess.CompletedProcess(proc.args, proc.returncode,
+                                      out.get("stdout", b"").decode("utf-8", "replace"),
+                                      out.get("stderr", b"").decode("utf-8", "replace"))
+    return res, peak

@@ -15,7 +15,18 @@ Kinds (for protocol "imap", "pop3" or "smtp"):
   silent        accepts connections and never says anything;
   oauth         offers only XOAUTH2 and OAUTHBEARER; it accepts the token
                 in FakeServer.token and otherwise sends the JSON error
-                challenge, then refuses.
+                challenge, then refuses;
+  script        answers from a script (hostile-server tests):
+                FakeServer("imap", "script", script=dict(IMAP_MAILBOX, **{...})).
+
+A script maps a command (upper case; "UID FETCH", "UID SEARCH" for IMAP's UID
+commands; "GREETING" for the first words; SMTP's "." for the end of DATA) to
+the reply: bytes or str, where %TAG% stands for the command's tag, or a
+function fn(conn, tag, args) that sends what it likes through conn.send()
+(conn.stream() sends a generator's chunks until postie hangs up) and returns
+"close" to end the connection. IMAP_MAILBOX, POP3_MAILBOX and SMTP_SERVER
+are scripts of a small working server to start from. record=True keeps what
+the server said on each connection in sessions (seeds for tests/fuzz).
 
 tls=(cert, key) makes it an implicit-TLS server (OpenSSL's defaults, so TLS 1.3
 session tickets and resumption); tls_version="TLSv1_1" limits it to that
@@ -38,9 +49,28 @@ class _Conn:
         self.server = server
         self.sock = sock
         self.buf = b""
+        self.said = None
+        if server.record:
+            self.said = bytearray()
+            server.sessions.append(self.said)
 
     def send(self, text):
-        self.sock.sendall(text.encode() if isinstance(text, str) else text)
+        data = text.encode() if isinstance(text, str) else text
+        if self.said is not None:
+            self.said += data
+        self.sock.sendall(data)
+
+    def stream(self, chunks):
+        """Sends each chunk until the generator ends or the peer hangs up;
+        the bytes sent."""
+        sent = 0
+        try:
+            for chunk in chunks:
+                self.send(chunk)
+                sent += len(chunk)
+        except OSError:
+            pass
+        return sent
 
     def line(self):
         """The next line without CRLF, or None at the end of the stream."""
@@ -58,14 +88,67 @@ class _Conn:
         return line.rstrip(b"\r").decode("utf-8", "replace")
 
 
+def _header(uid):
+    return ("From: Fake <fake@example.test>\r\nSubject: message %d\r\n"
+            "Message-ID: <m%d@fake>\r\nDate: Tue, 02 Jan 2024 15:04:05 +0100\r\n\r\n"
+            % (uid, uid)).encode()
+
+
+def imap_literal(data):
+    return b"{%d}\r\n" % len(data) + data
+
+
+def _imap_fetch(c, tag, args):
+    """UID FETCH of the IMAP_MAILBOX messages (2, 5, 9): summaries or bodies."""
+    whole = "BODY.PEEK[]" in args.upper() or "BODY[]" in args.upper()
+    out = b""
+    for seq, uid in enumerate((2, 5, 9), 1):
+        if whole and str(uid) not in args.split()[1].split(","):
+            continue
+        data = _header(uid) + (b"body of %d\r\n" % uid if whole else b"")
+        item = b"BODY[]" if whole else b"BODY[HEADER.FIELDS (SUBJECT)]"
+        out += (b"* %d FETCH (UID %d FLAGS () RFC822.SIZE %d INTERNALDATE "
+                b"\"02-Jan-2024 14:04:05 +0000\" %s %s)\r\n"
+                % (seq, uid, len(data), item, imap_literal(data)))
+    c.send(out + b"%s OK fetched\r\n" % tag.encode())
+
+
+IMAP_MAILBOX = {
+    "GREETING": "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] fake IMAP ready\r\n",
+    "CAPABILITY": "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n%TAG% OK done\r\n",
+    "LIST": "* LIST () \"/\" INBOX\r\n%TAG% OK done\r\n",
+    "SELECT": "* 3 EXISTS\r\n* OK [UIDVALIDITY 7] v\r\n* OK [UIDNEXT 10] n\r\n"
+              "%TAG% OK [READ-WRITE] selected\r\n",
+    "UID SEARCH": "* SEARCH 2 5 9\r\n%TAG% OK done\r\n",
+    "UID FETCH": _imap_fetch,
+}
+
+POP3_MAILBOX = {
+    "CAPA": "+OK\r\nUSER\r\nUIDL\r\nTOP\r\n.\r\n",
+    "STAT": "+OK 1 120\r\n",
+    "LIST": "+OK\r\n1 120\r\n.\r\n",
+    "UIDL": "+OK\r\n1 fake-1\r\n.\r\n",
+    "RETR": b"+OK\r\n" + _header(1) + b"body\r\n.\r\n",
+    "TOP": b"+OK\r\n" + _header(1) + b".\r\n",
+}
+
+SMTP_SERVER = {
+    "EHLO": "250-fake\r\n250-8BITMIME\r\n250 AUTH PLAIN\r\n",
+    "AUTH": "235 2.7.0 accepted\r\n",
+}
+
+
 class FakeServer:
     token = "good-token"
 
-    def __init__(self, protocol, kind, tls=None, tls_version=None):
+    def __init__(self, protocol, kind, tls=None, tls_version=None, script=None, record=False):
         if protocol not in ("imap", "pop3", "smtp"):
             raise ValueError(protocol)
         self.protocol = protocol
         self.kind = kind
+        self.script = script or {}
+        self.record = record
+        self.sessions = []      # with record: what the server said, per connection
         self.received = b""
         self.auth = []          # decoded SASL messages, in order
         self.lock = threading.Lock()
@@ -125,6 +208,25 @@ class FakeServer:
             except OSError:
                 pass
 
+    # -- scripts ----------------------------------------------------------------
+
+    def _scripted(self, c, key, tag="", args=""):
+        """Plays the script's reply to key: None when the script has none,
+        "close" when the connection is to end, else True."""
+        if self.kind != "script" or key not in self.script:
+            return None
+        act = self.script[key]
+        if callable(act):
+            return act(c, tag, args) or True
+        if isinstance(act, str):
+            act = act.encode()
+        c.send(act.replace(b"%TAG%", tag.encode()))
+        return True
+
+    def _greet(self, c, default):
+        if not self._scripted(c, "GREETING"):
+            c.send(default)
+
     # -- SASL -------------------------------------------------------------------
 
     def _check_oauth(self, b64):
@@ -161,7 +263,7 @@ class FakeServer:
         return "IMAP4rev1 AUTH=PLAIN"
 
     def _imap(self, c):
-        c.send("* OK [CAPABILITY %s] fake IMAP ready\r\n" % self._imap_caps())
+        self._greet(c, "* OK [CAPABILITY %s] fake IMAP ready\r\n" % self._imap_caps())
         while True:
             line = c.line()
             if line is None:
@@ -169,6 +271,12 @@ class FakeServer:
             tag, _, rest = line.partition(" ")
             cmd, _, args = rest.partition(" ")
             cmd = cmd.upper()
+            key = cmd + " " + args.partition(" ")[0].upper() if cmd == "UID" else cmd
+            done = self._scripted(c, key, tag, args)
+            if done == "close":
+                return
+            if done:
+                continue
             if cmd == "CAPABILITY":
                 c.send("* CAPABILITY %s\r\n%s OK done\r\n" % (self._imap_caps(), tag))
             elif cmd == "STARTTLS":
@@ -189,7 +297,7 @@ class FakeServer:
     # -- POP3 -------------------------------------------------------------------
 
     def _pop3(self, c):
-        c.send("+OK fake POP3 ready\r\n")
+        self._greet(c, "+OK fake POP3 ready\r\n")
         caps = {"no-starttls": ["USER", "SASL PLAIN"], "inject": ["USER", "STLS"],
                 "oauth": ["USER", "SASL XOAUTH2 OAUTHBEARER", "UIDL"]}.get(self.kind, [])
         while True:
@@ -198,6 +306,11 @@ class FakeServer:
                 return
             cmd, _, args = line.partition(" ")
             cmd = cmd.upper()
+            done = self._scripted(c, cmd, "", args)
+            if done == "close":
+                return
+            if done:
+                continue
             if cmd == "CAPA":
                 c.send("+OK\r\n" + "".join(x + "\r\n" for x in caps) + ".\r\n")
             elif cmd == "STLS":
@@ -219,7 +332,7 @@ class FakeServer:
     # -- SMTP -------------------------------------------------------------------
 
     def _smtp(self, c):
-        c.send("220 fake ESMTP ready\r\n")
+        self._greet(c, "220 fake ESMTP ready\r\n")
         ext = {"no-starttls": ["AUTH PLAIN LOGIN"], "inject": ["STARTTLS", "AUTH PLAIN"],
                "oauth": ["AUTH XOAUTH2 OAUTHBEARER"]}.get(self.kind, [])
         while True:
@@ -228,6 +341,20 @@ class FakeServer:
                 return
             cmd, _, args = line.partition(" ")
             cmd = cmd.upper()
+            done = self._scripted(c, cmd, "", args)
+            if done == "close":
+                return
+            if done:
+                continue
+            if cmd == "DATA" and self.kind == "script":
+                c.send("354 go ahead\r\n")
+                while line not in (".", None):
+                    line = c.line()
+                if line is None or self._scripted(c, ".") == "close":
+                    return
+                if "." not in self.script:
+                    c.send("250 2.0.0 queued\r\n")
+                continue
             if cmd in ("EHLO", "HELO"):
                 lines = ["fake"] + ext
                 c.send("".join("250%s%s\r\n" % ("-" if i < len(lines) - 1 else " ", x)

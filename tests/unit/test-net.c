@@ -573,6 +573,99 @@ static void test_wait_readable(void)
 	net_ctx_free(&ctx);
 }
 
+/* ---- limits on what a server sends (guard.c) ---- */
+
+/* Feeds text in pieces of step bytes, then filler (if any) up to total
+ * bytes; returns the result of the last feed and the reason. */
+static int guard_run(enum net_service svc, const char *text, size_t step, char filler,
+		     uint64_t total, char **why)
+{
+	struct net_guard g;
+	net_guard_init(&g, svc);
+	size_t len = strlen(text);
+	*why = NULL;
+	for (size_t i = 0; i < len; i += step) {
+		size_t k = len - i < step ? len - i : step;
+		if (net_guard_feed(&g, text + i, k, why) < 0)
+			return -1;
+	}
+	char chunk[65536];
+	memset(chunk, filler, sizeof chunk);
+	for (uint64_t done = len; filler && done < total; done += sizeof chunk)
+		if (net_guard_feed(&g, chunk, sizeof chunk, why) < 0)
+			return -1;
+	return 0;
+}
+
+static void test_guard(void)
+{
+	static const struct {
+		enum net_service svc;
+		const char *text;
+		char filler;
+		uint64_t total;
+		const char *fails;      /* NULL: passes; else a word of the reason */
+	} cases[] = {
+		{ NET_SERVICE_IMAP, "* 1 FETCH (BODY[] {5}\r\nab\ncd)\r\nA1 OK\r\n", 0, 0, NULL },
+		{ NET_SERVICE_IMAP, "* 1 FETCH (BODY[] {104857600}\r\n", 0, 0, "literal" },
+		{ NET_SERVICE_IMAP, "* 1 FETCH (BODY[] {104857600+}\r\n", 0, 0, "literal" },
+		{ NET_SERVICE_IMAP, "* 1 FETCH (X {99999999999999999999999}\r\n", 0, 0, "literal" },
+		/* inside a literal, "{N}" is data */
+		{ NET_SERVICE_IMAP, "* 1 FETCH (BODY[] {16}\r\nx {999999999}\r\n)\r\n", 0, 0, NULL },
+		{ NET_SERVICE_IMAP, "* 1 FETCH (BODY[] {67108864}\r\n", 'x', 67108864 + 40, NULL },
+		{ NET_SERVICE_IMAP, "* OK ", 'x', 17u << 20, "line" },
+		/* literals of 60 MiB one after the other in one response */
+		{ NET_SERVICE_IMAP, "* 1 FETCH (A {62914560}\r\n", 0, 0, NULL },
+		{ NET_SERVICE_POP3, "+OK\r\n", '\n', 100u << 20, NULL },
+		{ NET_SERVICE_POP3, "+OK ", 'x', 17u << 20, "line" },
+		{ NET_SERVICE_SMTP, "250 ok\r\n250 ok\r\n", 0, 0, NULL },
+		{ NET_SERVICE_SMTP, "250-", 'x', 2u << 20, "line" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (size_t step = 1; step <= 4096; step *= 64) {
+			char *why;
+			int r = guard_run(cases[i].svc, cases[i].text, step, cases[i].filler,
+					  cases[i].total, &why);
+			bool want_fail = cases[i].fails != NULL;
+			ok((r < 0) == want_fail && (!want_fail || (why && strstr(why, cases[i].fails))),
+			   "guard case %zu, pieces of %zu bytes: %s", i, step,
+			   want_fail ? cases[i].fails : "passes");
+			free(why);
+		}
+	}
+
+	/* SMTP: "250-" lines continue one reply, which stays small. */
+	struct net_guard g;
+	net_guard_init(&g, NET_SERVICE_SMTP);
+	char *why = NULL;
+	int r = 0;
+	for (int i = 0; i < 200000 && r == 0; i++)
+		r = net_guard_feed(&g, "250-continued\r\n", 15, &why);
+	ok(r < 0 && why && strstr(why, "response"), "an SMTP reply without end is stopped");
+	free(why);
+	r = net_guard_feed(&g, "250 ok\r\n", 8, &why);
+	ok(r < 0 && why == NULL, "and the connection stays stopped");
+	net_guard_init(&g, NET_SERVICE_SMTP);
+	for (int i = 0; i < 200000 && r <= 0; i++)
+		r = net_guard_feed(&g, "250-x\r\n250 ok\r\n", 15, &why);
+	is_int(r, 0, "many short SMTP replies pass");
+
+	/* IMAP: several literals in one response, up to the response limit. */
+	net_guard_init(&g, NET_SERVICE_IMAP);
+	char *chunk = xcalloc(1, 1u << 20);
+	memset(chunk, 'y', 1u << 20);
+	r = net_guard_feed(&g, "* 1 FETCH (A {62914560}\r\n", 25, &why);
+	for (int i = 0; i < 60 && r == 0; i++)
+		r = net_guard_feed(&g, chunk, 1u << 20, &why);
+	if (r == 0)
+		r = net_guard_feed(&g, " B {62914560}\r\n", 15, &why);
+	for (int i = 0; i < 60 && r == 0; i++)
+		r = net_guard_feed(&g, chunk, 1u << 20, &why);
+	ok(r < 0 && why && strstr(why, "response"), "an IMAP response of many literals is stopped");
+	free(why);
+	free(chunk);
+}
+
 int main(void)
 {
 	test_base64();
@@ -587,5 +680,6 @@ int main(void)
 	test_timeout_and_cancel();
 	test_address_list();
 	test_wait_readable();
+	test_guard();
 	return tap_done();
 }

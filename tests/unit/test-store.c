@@ -146,6 +146,18 @@ static void test_folders(struct store_acct *a)
 	struct store_folder n = { 0 };
 	store_folder_ensure(a, "New", &n, NULL);
 	ok(n.id > g.id, "ids are never reused");
+	n.status_messages = 12;
+	n.status_unseen = 3;
+	store_folder_set_subscribed(&n, false);
+	ok(store_folder_update(a, &n, NULL) == 0 && store_folder_list(a, &list, NULL) == 0 &&
+	   list.n == 3 && list.v[0].n_messages == 0 && list.v[1].n_messages == 12 &&
+	   list.v[1].n_unseen == 3 && list.v[1].status_messages == 12,
+	   "a folder never synced lists the server's STATUS counts");
+	ok(store_folder_listed(&list.v[1], false) && !store_folder_listed(&list.v[1], true) &&
+	   store_folder_listed(&list.v[0], true), "unsubscribed folders listed only on demand");
+	store_folders_keep_listed(&list, true);
+	ok(list.n == 2 && strcmp(list.v[1].name, "Old") == 0, "keep_listed drops them");
+	store_folders_release(&list);
 	store_folder_release(&f);
 	store_folder_release(&g);
 	store_folder_release(&t);

@@ -76,8 +76,10 @@ const char *cli_data_dir(struct cli *cli);
  * accept_cert, passwords asked on /dev/tty. Prints the problem and returns
  * NULL when it cannot be made. */
 struct net_ctx *cli_net(struct cli *cli);
-/* Parses an --accept-cert value ("once", "always"); -1 if it is neither. */
-int cli_parse_accept_cert(const char *s, enum cli_accept_cert *out);
+/* Parses the options of a command that takes --accept-cert=once|always
+ * besides the common ones, and no operands: -1 to go on, else the exit
+ * status. */
+int cli_cert_options(struct cli *cli, const char *command, int argc, char **argv);
 
 /* The store under the data dir, opened once (a writer unless readonly; a
  * second postie is reported as such). Prints the problem and returns NULL. */

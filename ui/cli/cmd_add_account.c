@@ -263,29 +263,8 @@ int cli_setup_account(struct cli *cli, bool first_run)
 
 int cmd_add_account(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "accept-cert", required_argument, NULL, 'A' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct cli_command *self = cli_find_command("add-account");
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (opt == 'A') {
-			if (cli_parse_accept_cert(optarg, &cli->accept_cert) < 0)
-				return cli_usage_error("add-account",
-						       _("--accept-cert takes once or always, not '%s'"),
-						       optarg);
-			continue;
-		}
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
-			return EXIT_OK;
-		if (r == 0)
-			return cli_usage_error("add-account", _("unknown option"));
-	}
-	if (optind < argc)
-		return cli_usage_error("add-account", _("unexpected argument '%s'"), argv[optind]);
+	int st = cli_cert_options(cli, "add-account", argc, argv);
+	if (st >= 0)
+		return st;
 	return cli_setup_account(cli, false);
 }

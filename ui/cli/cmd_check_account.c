@@ -146,30 +146,9 @@ int cli_check_account_conf(struct cli *cli, const struct account_conf *a)
 
 int cmd_check_account(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "accept-cert", required_argument, NULL, 'A' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct cli_command *self = cli_find_command("check-account");
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (opt == 'A') {
-			if (cli_parse_accept_cert(optarg, &cli->accept_cert) < 0)
-				return cli_usage_error("check-account",
-						       _("--accept-cert takes once or always, not '%s'"),
-						       optarg);
-			continue;
-		}
-		int r = cli_common_option(cli, self, opt);
-		if (r < 0)
-			return EXIT_OK;
-		if (r == 0)
-			return cli_usage_error("check-account", _("unknown option"));
-	}
-	if (optind < argc)
-		return cli_usage_error("check-account", _("unexpected argument '%s'"), argv[optind]);
+	int st = cli_cert_options(cli, "check-account", argc, argv);
+	if (st >= 0)
+		return st;
 	const struct account_conf *a = cli_account(cli);
 	if (!a)
 		return EXIT_USAGE;

@@ -63,7 +63,8 @@ static void on_new_mail(void *aux, uint32_t folder, size_t n)
 	((struct sync_ui *)aux)->n_new += n;
 }
 
-/* The folders to sync: those named, else every selectable one in the store. */
+/* The folders to sync: those named, else every selectable one the folder list
+ * shows (store_folder_listed()). */
 static int pick_folders(struct driver *d, const struct sync_opts *o, store_folders *out,
 			struct err *err)
 {
@@ -83,7 +84,8 @@ static int pick_folders(struct driver *d, const struct sync_opts *o, store_folde
 		}
 	}
 	for (size_t i = 0; !o->n_folders && i < all.n; i++) {
-		if (all.v[i].attrs & FOLDER_NOSELECT)
+		if ((all.v[i].attrs & FOLDER_NOSELECT) ||
+		    !store_folder_listed(&all.v[i], d->conf->subscribed_only))
 			continue;
 		ARRAY_PUSH(out, all.v[i]);
 		all.v[i].name = NULL;

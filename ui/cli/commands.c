@@ -54,11 +54,18 @@ const struct cli_command cli_commands[] = {
 	     "before the failure stays stored, and nothing is lost), 2 on a usage or\n"
 	     "configuration error.\n"),
 	  cmd_sync },
-	{ "folders", N_("[--json]"), N_("List the account's folders with their counts."),
+	{ "folders", N_("[--json] [--all] | create|delete|subscribe|unsubscribe NAME | rename OLD NEW"),
+	  N_("List the account's folders with their counts, or manage them."),
 	  N_("One folder a line from the stored mail (works offline): unread and total\n"
 	     "messages, then the name. With --json, one JSON object a line: name, unread,\n"
 	     "total, role (inbox, sent, drafts, trash, junk, archive, ...), subscribed,\n"
-	     "selectable, uidvalidity.\n"),
+	     "selectable, uidvalidity. With subscribed_only = yes (the default) only\n"
+	     "subscribed folders and special ones (INBOX, Sent, Trash, ...) are listed;\n"
+	     "--all lists every folder.\n\n"
+	     "create NAME, rename OLD NEW, delete NAME, subscribe NAME, unsubscribe NAME\n"
+	     "manage folders (names in UTF-8): on the server for IMAP accounts, which\n"
+	     "must be reachable (a created folder is subscribed; a renamed one keeps its\n"
+	     "subscription), in the store for POP3 accounts' local folders.\n"),
 	  cmd_folders },
 	{ "list", N_("[--json] FOLDER"), N_("List the messages of a folder."),
 	  N_("One message a line from the stored mail (works offline): id, date, flags\n"

@@ -15,7 +15,7 @@
 #include "util/err.h"
 #include "util/sanitize.h"
 
-int cli_parse_accept_cert(const char *s, enum cli_accept_cert *out)
+static int parse_accept_cert(const char *s, enum cli_accept_cert *out)
 {
 	if (strcmp(s, "once") == 0)
 		*out = CLI_CERT_ONCE;
@@ -24,6 +24,29 @@ int cli_parse_accept_cert(const char *s, enum cli_accept_cert *out)
 	else
 		return -1;
 	return 0;
+}
+
+int cli_cert_options(struct cli *cli, const char *command, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "accept-cert", required_argument, NULL, 'A' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+	optind = 0;
+	while ((opt = cli_getopt(cli, command, argc, argv, "+", longopts)) == 'A') {
+		if (parse_accept_cert(optarg, &cli->accept_cert) < 0)
+			return cli_usage_error(command, _("--accept-cert takes once or always, not '%s'"),
+					       optarg);
+	}
+	if (opt == CLI_OPT_HELP)
+		return EXIT_OK;
+	if (opt != -1)
+		return cli_usage_error(command, _("unknown option"));
+	if (optind < argc)
+		return cli_usage_error(command, _("unexpected argument '%s'"), argv[optind]);
+	return -1;
 }
 
 static void show_cert(const struct net_tls_info *c)
