@@ -9,16 +9,37 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static bool blank_or_control(char c)
+{
+	return (unsigned char)c <= ' ';
+}
+
 /* Equal, but for the control characters msg_addr_list_format_input()
- * writes as blanks on purpose (they must not reach the editor). */
+ * writes as blanks on purpose (they must not reach the editor); blanks at
+ * either end are trimmed when read back, so those written there go. */
 static bool same(const char *a, const char *b)
 {
 	a = a ? a : "";
 	b = b ? b : "";
-	for (; *a && *b; a++, b++)
-		if (*a != *b && !((unsigned char)*a < ' ' && *b == ' '))
+	size_t la = strlen(a), lb = strlen(b);
+	while (la && blank_or_control(a[la - 1]))
+		la--;
+	while (la && blank_or_control(*a)) {
+		a++;
+		la--;
+	}
+	while (lb && b[lb - 1] == ' ')
+		lb--;
+	while (lb && *b == ' ') {
+		b++;
+		lb--;
+	}
+	if (la != lb)
+		return false;
+	for (size_t i = 0; i < la; i++)
+		if (a[i] != b[i] && !((unsigned char)a[i] < ' ' && b[i] == ' '))
 			return false;
-	return *a == *b;
+	return true;
 }
 
 static void check_round_trip(const struct msg_addr_list *l)
