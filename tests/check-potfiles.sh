@@ -5,7 +5,7 @@ srcdir=${POSTIE_SRCDIR:-$(dirname "$0")/..}
 cd "$srcdir" || exit 99
 
 listed=$(grep -v '^[[:space:]]*#' po/POTFILES.in | sed '/^[[:space:]]*$/d' | sort)
-marked=$(grep -lE '(^|[^A-Za-z0-9_])(_|N_|ngettext)\(' $(find src ui -name '*.c' | sort) | sort)
+marked=$(grep -lE '(^|[^A-Za-z0-9_])(_|N_|C_|ngettext)\(' $(find src ui -name '*.c' | sort) | sort)
 
 missing=$(printf '%s\n' "$marked" | grep -vxF -e "$listed" | sed '/^$/d')
 stale=$(printf '%s\n' "$listed" | while read -r f; do [ -f "$f" ] || echo "$f"; done)

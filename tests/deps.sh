@@ -8,7 +8,7 @@ PACKAGES="gcc make autoconf automake autopoint pkg-config gettext
 	libetpan-dev libtokyocabinet-dev libgnutls28-dev libncurses-dev libmagic-dev
 	libsasl2-modules ca-certificates gnutls-bin
 	dovecot-core dovecot-imapd dovecot-pop3d dovecot-submissiond dovecot-lmtpd
-	python3 python3-aiosmtpd python3-pyte tmux groff-base procps util-linux
+	python3 python3-aiosmtpd python3-pyte tmux groff-base procps util-linux locales
 	clang libclang-rt-14-dev"
 BENCH_PACKAGES="neomutt fetchmail valgrind hyperfine time"
 

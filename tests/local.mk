@@ -31,6 +31,9 @@ TEST_LDADD = tests/libtap.a $(POSTIE_CORE_LIBS)
 UNIT_TESTS =
 ## Integration tests: tests/integration/test_*.py and shell checks.
 SCRIPT_TESTS = tests/check-layering.sh tests/check-potfiles.sh
+## Translations and manual pages (po/, doc/; doc/HACKING.md).
+SCRIPT_TESTS += tests/check-po.sh tests/check-man.sh tests/check-doc.py \
+	tests/check-examples.py tests/check-paths.py
 
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/integration/local.mk

@@ -1,5 +1,7 @@
 #include "common.h"
 
+#include <langinfo.h>
+
 #include "core/format.h"
 #include "msg/msg.h"
 #include "store/index.h"
@@ -177,6 +179,21 @@ char *format_first_name(const char *list, bool address_only)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 
+/* The locale's numeric date with a two-digit year, so it keeps to 8
+ * columns (%d.%m.%y in de_DE, %m/%d/%y in en_US); day/month/year in the C
+ * locale. */
+static void numeric_date_format(char *fmt, size_t size)
+{
+	const char *local = i18n_time_locale_is_c() ? NULL : nl_langinfo(D_FMT);
+	if (!local || !*local || strlen(local) >= size) {
+		snprintf(fmt, size, "%s", "%d/%m/%y");
+		return;
+	}
+	snprintf(fmt, size, "%s", local);
+	for (char *p = fmt; (p = strstr(p, "%Y")) != NULL; p += 2)
+		p[1] = 'y';
+}
+
 void format_date_short(int64_t t, time_t now, struct buf *out)
 {
 	if (t == 0) {
@@ -187,7 +204,9 @@ void format_date_short(int64_t t, time_t now, struct buf *out)
 	struct tm tm, nowtm;
 	localtime_r(&tt, &tm);
 	localtime_r(&now, &nowtm);
-	const char *fmt = "%d/%m/%y";
+	char numeric[32];
+	numeric_date_format(numeric, sizeof numeric);
+	const char *fmt = numeric;
 	if (tm.tm_year == nowtm.tm_year && tm.tm_yday == nowtm.tm_yday)
 		fmt = "%H:%M";
 	else if (tm.tm_year == nowtm.tm_year || (t <= now && now - t < 180 * 86400))

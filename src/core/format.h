@@ -55,7 +55,8 @@ struct index_line {
 void index_format_line(const struct index_format *f, const struct index_line *l, size_t width,
 		       struct buf *out, size_t *tree_start_r, size_t *tree_end_r);
 
-/* A date for a list: today "14:05", this year "02 Mar", else "02/03/23". */
+/* A date for a list: today "14:05", this year "02 Mar", else "02/03/23"
+ * (month names and the numeric date as LC_TIME writes them). */
 void format_date_short(int64_t t, time_t now, struct buf *out);
 
 /* Appends s[0..len), sanitized, laid out in a field: at least min_w columns

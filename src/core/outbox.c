@@ -212,7 +212,8 @@ static void defer(const struct outbox_ctx *ctx, struct store_outbox_entry *e, co
 	time_t now = now_of(ctx);
 	if (now - e->created > OUTBOX_GIVE_UP) {
 		e->state = OUTBOX_FAILED;
-		set_error(e, _("gave up after %u attempts: %s"), e->attempts, why);
+		set_error(e, ngettext("gave up after %u attempt: %s", "gave up after %u attempts: %s",
+				      e->attempts), e->attempts, why);
 		if (res)
 			res->failed++;
 		return;

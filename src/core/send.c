@@ -29,7 +29,8 @@ static void rcpt_list(const struct store_outbox_entry *e, struct buf *out)
 	for (size_t i = 0; i < e->n_rcpts && i < 3; i++)
 		buf_addf(out, "%s%s", i ? ", " : "", e->rcpts[i].addr);
 	if (e->n_rcpts > 3)
-		buf_addf(out, _(" and %zu more"), e->n_rcpts - 3);
+		buf_addf(out, ngettext(" and %zu more", " and %zu more", e->n_rcpts - 3),
+			 e->n_rcpts - 3);
 }
 
 static void on_entry(void *aux, const struct store_outbox_entry *e, bool removed)

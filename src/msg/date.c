@@ -1,6 +1,8 @@
 /* Dates in headers: RFC 5322, its obsolete forms, and common breakage. */
 #include "common.h"
 
+#include <langinfo.h>
+
 #include "msg/msg-private.h"
 #include "util/strutil.h"
 
@@ -216,8 +218,17 @@ int msg_date_parse(const char *value, size_t len, time_t *t_r, int *zone_r)
 char *msg_date_format(time_t t)
 {
 	struct tm tm;
-	char s[64];
-	if (!localtime_r(&t, &tm) || !strftime(s, sizeof s, "%a, %d %b %Y %H:%M:%S %z", &tm))
-		return xstrdup("?");
-	return xstrdup(s);
+	char s[128];
+	const char *fmt = "%a, %d %b %Y %H:%M:%S %z";
+	if (!i18n_time_locale_is_c()) {
+		const char *local = nl_langinfo(D_T_FMT);
+		if (local && *local)
+			fmt = local;
+	}
+	/* The format comes from the C library's locale data, not from a message. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	size_t n = localtime_r(&t, &tm) ? strftime(s, sizeof s, fmt, &tm) : 0;
+#pragma GCC diagnostic pop
+	return xstrdup(n ? s : "?");
 }

@@ -132,8 +132,11 @@ int msg_filter_run(const char *cmd, const char *input, size_t len, struct buf *o
 			kill(pid, SIGKILL);
 		int st = wait_status(pid);
 		if (late)
-			r = err_set(err, ERR_TIMEOUT, _("'%s' took longer than %d seconds"), cmd,
-				    FILTER_TIMEOUT_MS / 1000);
+			r = err_set(err, ERR_TIMEOUT,
+				    ngettext("'%s' took longer than %d second",
+					     "'%s' took longer than %d seconds",
+					     FILTER_TIMEOUT_MS / 1000),
+				    cmd, FILTER_TIMEOUT_MS / 1000);
 		else if (st != 0)
 			r = err_set(err, ERR_IO, _("'%s' failed (exit status %d)"), cmd, st);
 	}

@@ -81,8 +81,9 @@ char *msg_addr_list_format_input(const struct msg_addr_list *list);
  * Stores the instant and the zone in minutes east of UTC. Returns -1 for
  * anything unreadable or outside the years 1900..9999. */
 int msg_date_parse(const char *value, size_t len, time_t *t_r, int *zone_r);
-/* The instant in the user's local time zone, "Tue, 02 Jan 2024 15:04:05 +0100";
- * a new string the caller frees. */
+/* The instant in the user's local time zone, written the way LC_TIME writes
+ * a date and time ("Di 02 Jan 2024 15:04:05 CET" in de_DE), or in the C
+ * locale "Tue, 02 Jan 2024 15:04:05 +0100"; a new string the caller frees. */
 char *msg_date_format(time_t t);
 
 /* ---------------------------------------------------------------------

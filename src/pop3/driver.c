@@ -184,8 +184,11 @@ static int drv_folder_op(struct driver *d, enum folder_op op, const char *name,
 		r = err_set(err, ERR_USAGE, _("%s is a special folder of account %s and stays"),
 			    name, d->conf->account);
 	else if (r > 0 && op == FOLDER_DELETE && f.n_messages)
-		r = err_set(err, ERR_USAGE, _("folder %s still holds %u messages, which exist "
-					      "nowhere else: move or delete them first"),
+		r = err_set(err, ERR_USAGE,
+			    ngettext("folder %s still holds %u message, which exists nowhere "
+				     "else: move or delete it first",
+				     "folder %s still holds %u messages, which exist nowhere "
+				     "else: move or delete them first", f.n_messages),
 			    name, f.n_messages);
 	if (r < 0) {
 		store_folder_release(&f);

@@ -402,8 +402,10 @@ static void lookup_keys(struct check *c, struct kv *kv, enum store_file f)
 		}
 	}
 	if (lost)
-		problem(c, _("%u records cannot be found by their key (the file's index is "
-			     "damaged)"), lost);
+		problem(c, ngettext("%u record cannot be found by its key (the file's index is "
+				    "damaged)",
+				    "%u records cannot be found by their key (the file's index is "
+				    "damaged)", lost), lost);
 	buf_release(&val);
 }
 
@@ -455,17 +457,28 @@ int store_check(struct store_acct *a, struct store_check_report *r, struct err *
 	for (int f = 0; f < FILE_COUNT && ret == 0; f++)
 		ret = check_file(&c, (enum store_file)f, err);
 	if (c.n_problems > MAX_PROBLEMS)
-		ARRAY_PUSH(&r->problems, xasprintf(_("... and %u more problems"),
+		ARRAY_PUSH(&r->problems, xasprintf(ngettext("... and %u more problem",
+							     "... and %u more problems",
+							     c.n_problems - MAX_PROBLEMS),
 						   c.n_problems - MAX_PROBLEMS));
 	if (r->orphan_bodies && !a->primary)
-		ARRAY_PUSH(&r->notes, xasprintf(_("%u stored bodies belong to no message (left "
-						  "by an interrupted download or a cleared folder; "
-						  "'postie store compact' removes them)"),
+		ARRAY_PUSH(&r->notes, xasprintf(ngettext("%u stored body belongs to no message "
+							 "(left by an interrupted download or a "
+							 "cleared folder; 'postie store compact' "
+							 "removes it)",
+							 "%u stored bodies belong to no message "
+							 "(left by an interrupted download or a "
+							 "cleared folder; 'postie store compact' "
+							 "removes them)", r->orphan_bodies),
 						r->orphan_bodies));
 	else if (r->orphan_bodies)
-		ARRAY_PUSH(&r->notes, xasprintf(_("%u stored bodies belong to no message (left "
-						  "by an interrupted download, whose message is "
-						  "still on the server); they are kept"),
+		ARRAY_PUSH(&r->notes, xasprintf(ngettext("%u stored body belongs to no message "
+							 "(left by an interrupted download, whose "
+							 "message is still on the server); it is kept",
+							 "%u stored bodies belong to no message "
+							 "(left by an interrupted download, whose "
+							 "message is still on the server); they are "
+							 "kept", r->orphan_bodies),
 						r->orphan_bodies));
 	check_release(&c);
 	return ret;

@@ -39,7 +39,7 @@ void log_close(void)
 
 void log_msg(enum log_level level, const char *fmt, ...)
 {
-	static const char *const names[] = { "debug", "info", "warning", "error" };
+	static const char *const names[] = { N_("debug"), N_("info"), N_("warning"), N_("error") };
 	if (level < log_level)
 		return;
 	va_list ap;
@@ -53,7 +53,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", localtime_r(&now, &tm));
 		fprintf(out, "%s ", stamp);
 	}
-	fprintf(out, "postie: %s: ", names[level]);
+	/* The log file stays in English for bug reports; the terminal speaks the user's language. */
+	fprintf(out, "postie: %s: ", log_file ? names[level] : _(names[level]));
 	vfprintf(out, fmt, ap);
 	fputc('\n', out);
 	pthread_mutex_unlock(&log_lock);

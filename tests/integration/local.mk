@@ -3,7 +3,8 @@ SCRIPT_TESTS += \
 	tests/integration/test_cli.py \
 	tests/integration/test_check_config.py \
 	tests/integration/test_rig.py \
-	tests/integration/test_demo.py
+	tests/integration/test_demo.py \
+	tests/integration/test_readme_capture.py
 
 ## Connections, certificates and logins (src/net and the protocol sessions).
 SCRIPT_TESTS += \
@@ -49,6 +50,9 @@ SCRIPT_TESTS += \
 	tests/integration/test_send.py \
 	tests/integration/test_send_failures.py \
 	tests/integration/test_send_crash.py
+
+## Translations at work: languages, dates, numbers, aligned columns.
+SCRIPT_TESTS += tests/integration/test_i18n.py tests/integration/test_i18n_tui.py
 
 ## IMAP sync (src/imap, src/core): sync modes, offline journal, kills, IDLE.
 SCRIPT_TESTS += \

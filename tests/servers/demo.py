@@ -26,6 +26,22 @@ from rig import Rig  # noqa: E402
 USERS = [("demo", "demo-pw"), ("popdemo", "popdemo-pw"), ("alice", "alice-pw")]
 
 
+def setup(r, dirpath, n=300):
+    """Seeds the started rig r with the demo's mail and writes a postie
+    configuration for it in dirpath: returns the Postie (doc/readme_capture.py
+    uses it too)."""
+    r.seed("demo", n, seed=1)
+    r.seed("demo", 40, folder="Archive", seed=2)
+    r.seed("popdemo", 25, seed=3, flags=False)
+    p = Postie(dirpath, "postie")
+    r.write_postie_account(p, "demo", "demo", protocol="imap", tls="implicit",
+                           display_name="Demo User")
+    r.write_postie_account(p, "demo-pop", "popdemo", protocol="pop3", tls="starttls",
+                           smtp_tls="starttls", display_name="Demo POP User")
+    p.write_global("default_account = demo\n")
+    return p
+
+
 def main():
     ap = argparse.ArgumentParser(description="Run postie on a demo mail server.")
     ap.add_argument("--postie", required=True, help="the postie binary")
@@ -37,15 +53,7 @@ def main():
     r = Rig(args.dir, users=USERS)
     r.start()
     try:
-        r.seed("demo", args.n, seed=1)
-        r.seed("demo", 40, folder="Archive", seed=2)
-        r.seed("popdemo", 25, seed=3, flags=False)
-        p = Postie(args.dir, "postie")
-        r.write_postie_account(p, "demo", "demo", protocol="imap", tls="implicit",
-                               display_name="Demo User")
-        r.write_postie_account(p, "demo-pop", "popdemo", protocol="pop3", tls="starttls",
-                               smtp_tls="starttls", display_name="Demo POP User")
-        p.write_global("default_account = demo\n")
+        p = setup(r, args.dir, args.n)
         print("postie demo: IMAP account 'demo' (%d messages) and POP3 account 'demo-pop' "
               "on a private Dovecot (IMAPS port %d, CA %s)" % (args.n, r.ports["imaps"],
                                                                  r.ca_file))

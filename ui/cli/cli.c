@@ -12,6 +12,7 @@
 #include "util/err.h"
 #include "util/paths.h"
 #include "util/sanitize.h"
+#include "util/width.h"
 
 void cli_print(FILE *out, const char *fmt, ...)
 {
@@ -24,6 +25,29 @@ void cli_print(FILE *out, const char *fmt, ...)
 	fflush(out);
 	free(safe);
 	free(msg);
+}
+
+void cli_print_fields(FILE *out, int indent, int gap, const struct cli_field *fields, size_t n)
+{
+	size_t widest = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t w = utf8_width(fields[i].label, strlen(fields[i].label));
+		if (w > widest)
+			widest = w;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t pad = widest - utf8_width(fields[i].label, strlen(fields[i].label)) + (size_t)gap;
+		cli_print(out, "%*s%s%*s%s\n", indent, "", fields[i].label, (int)pad, "",
+			  fields[i].value);
+	}
+}
+
+bool cli_answer_is_yes(const char *answer)
+{
+	/* TRANSLATORS: letters that answer yes to [y/N]; y and Y always work too. */
+	const char *yes = _("yY");
+	unsigned char c = (unsigned char)answer[0];
+	return c && (c == 'y' || c == 'Y' || (c < 0x80 && strchr(yes, c)));
 }
 
 void cli_error(const char *fmt, ...)

@@ -93,6 +93,20 @@ struct store_acct *cli_store_acct(struct cli *cli, const struct account_conf *a,
 /* printf to out with the text made safe for the terminal (it may quote a
  * server or a message). */
 void cli_print(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One line of an aligned "label: value" block. The label is translated and
+ * includes its colon (French writes "clé :"). */
+struct cli_field {
+	const char *label;
+	const char *value;
+};
+/* Prints each field as INDENT spaces, the label, then blanks up to the
+ * column of the widest label plus gap, then the value: the values stay in one
+ * column whatever width the translated labels have. Sanitized like
+ * cli_print(). */
+void cli_print_fields(FILE *out, int indent, int gap, const struct cli_field *fields, size_t n);
+/* Whether a typed answer to a "[y/N]" question means yes: y or Y, or the
+ * letters the translation gives for yes (j in German, o in French). */
+bool cli_answer_is_yes(const char *answer);
 /* Prints "postie: MESSAGE" to stderr, sanitized for the terminal. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints an error's message and maps its kind to an exit status. */

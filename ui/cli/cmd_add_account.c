@@ -58,7 +58,8 @@ static int ask_choice(const char *question, const char *const *choices)
 static bool yes(const char *question, bool def)
 {
 	char *a = ask(question, def ? _("yes") : _("no"));
-	bool r = a && (str_casestartswith(a, "y") || (def && !*a));
+	/* An empty line gave the default, which is translated: ja, oui. */
+	bool r = a && (cli_answer_is_yes(a) || (def && !*a));
 	free(a);
 	return r;
 }

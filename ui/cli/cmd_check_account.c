@@ -41,12 +41,15 @@ static void report_conn(const struct account_conf *a, const struct net_conn *c)
 	cli_print(stdout, _("  TLS: %s, %s%s\n"), t->version, t->cipher,
 		  t->resumed ? _(" (resumed)") : "");
 	cli_print(stdout, _("  certificate: %s\n"), t->subject);
-	cli_print(stdout, _("    issuer:    %s\n"), t->issuer);
-	cli_print(stdout, _("    for:       %s\n"), t->names);
-	cli_print(stdout, _("    expires:   %s\n"), net_format_time(t->not_after));
-	cli_print(stdout, _("    SHA-256:   %s\n"), t->fingerprint);
-	cli_print(stdout, _("    key:       %s\n"), t->pin);
-	cli_print(stdout, _("    trust:     %s\n"), trust_text(a, t->trust));
+	const struct cli_field fields[] = {
+		{ _("issuer:"), t->issuer },
+		{ _("for:"), t->names },
+		{ _("expires:"), net_format_time(t->not_after) },
+		{ _("SHA-256:"), t->fingerprint },
+		{ _("key:"), t->pin },
+		{ _("trust:"), trust_text(a, t->trust) },
+	};
+	cli_print_fields(stdout, 4, 3, fields, ARRAY_SIZE(fields));
 }
 
 static int check_imap(struct cli *cli, const struct account_conf *a, struct err *err)
@@ -79,7 +82,7 @@ static int check_pop3(struct cli *cli, const struct account_conf *a, struct err 
 	size_t size;
 	int r = pop3_session_stat(s, &count, &size, err);
 	if (r == 0)
-		cli_print(stdout, ngettext("  STAT: %u message, %zu bytes\n", "  STAT: %u messages, %zu bytes\n",
+		cli_print(stdout, ngettext("  STAT: %'u message, %'zu bytes\n", "  STAT: %'u messages, %'zu bytes\n",
 			     count), count, size);
 	pop3_session_close(&s);
 	return r;

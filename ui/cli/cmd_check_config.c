@@ -3,6 +3,8 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "conf/conf.h"
+#include "core/commands.h"
+#include "util/buf.h"
 #include "util/sanitize.h"
 
 static void print_account(const struct account_conf *a)
@@ -23,11 +25,82 @@ static void print_account(const struct account_conf *a)
 	free(line);
 }
 
+/* --list-keys: every key name, for scripts, completion and the test that
+ * holds the manual pages to them. Reads no configuration. */
+static int list_keys(void)
+{
+	for (const char *const *k = conf_global_key_names(); *k; k++)
+		printf("global %s\n", *k);
+	for (const char *const *k = conf_account_key_names(); *k; k++)
+		printf("account %s\n", *k);
+	return EXIT_OK;
+}
+
+/* --list-bindings: the interface's default key bindings, a line per screen
+ * and command ("index delete-message d"), then "none COMMAND" for each
+ * command without a default key, each with a tab and the command's help:
+ * what `bind` lines name, for the manual (doc/manpage_keys.py). */
+static int list_bindings(void)
+{
+	struct keymap *km = keymap_new();
+	bool bound[CMD_N] = { false };
+	struct buf line = BUF_INIT;
+	for (int ctx = 0; ctx < CTX_N; ctx++) {
+		size_t n;
+		struct keymap_entry *v = keymap_list(km, (enum cmd_ctx)ctx, &n);
+		int cur = -1;   /* the command of the line being built */
+		for (size_t i = 0; i <= n; i++) {
+			if (i < n && v[i].generic)
+				continue;
+			if (cur >= 0 && (i == n || (int)v[i].cmd != cur)) {
+				printf("%s\t%s\n", buf_cstr(&line), command_help((enum cmd)cur));
+				cur = -1;
+			}
+			if (i == n)
+				break;
+			if (cur < 0) {
+				cur = (int)v[i].cmd;
+				buf_reset(&line);
+				buf_addf(&line, "%s %s", command_ctx_name((enum cmd_ctx)ctx),
+					 command_name(v[i].cmd));
+			}
+			buf_addc(&line, ' ');
+			keyspec_format(v[i].key, &line);
+			bound[v[i].cmd] = true;
+		}
+		free(v);
+	}
+	for (int c = 0; c < CMD_N; c++)
+		if (!bound[c] && c != CMD_NOOP)
+			printf("none %s\t%s\n", command_name((enum cmd)c), command_help((enum cmd)c));
+	buf_release(&line);
+	keymap_free(&km);
+	return EXIT_OK;
+}
+
 int cmd_check_config(struct cli *cli, int argc, char **argv)
 {
-	int status;
-	if (cli_no_options(cli, "check-config", argc, argv, &status))
-		return status;
+	enum { OPT_LIST_KEYS = 256, OPT_LIST_BINDINGS };
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "list-keys", no_argument, NULL, OPT_LIST_KEYS },
+		{ "list-bindings", no_argument, NULL, OPT_LIST_BINDINGS },
+		{ NULL, 0, NULL, 0 },
+	};
+	int list = 0;
+	int opt;
+	optind = 0;
+	while ((opt = cli_getopt(cli, "check-config", argc, argv, "", longopts)) != -1) {
+		if (opt == CLI_OPT_HELP)
+			return EXIT_OK;
+		if (opt != OPT_LIST_KEYS && opt != OPT_LIST_BINDINGS)
+			return cli_usage_error("check-config", _("unknown option"));
+		list = opt;
+	}
+	if (optind < argc)
+		return cli_usage_error("check-config", _("unexpected argument '%s'"), argv[optind]);
+	if (list)
+		return list == OPT_LIST_KEYS ? list_keys() : list_bindings();
 
 	struct conf *conf = cli_conf(cli);
 	if (!conf)

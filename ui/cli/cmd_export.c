@@ -48,11 +48,11 @@ static char *pick_account(struct cli *cli, struct store *s)
 
 static void report(const char *what, const char *dest, const struct store_export_stats *st)
 {
-	cli_print(stdout, ngettext("%s: %u message written to %s", "%s: %u messages written to %s",
+	cli_print(stdout, ngettext("%s: %'u message written to %s", "%s: %'u messages written to %s",
 				   st->written), what, st->written, dest);
 	if (st->no_body)
-		cli_print(stdout, ngettext(" (%u without a stored body left out)",
-					   " (%u without a stored body left out)", st->no_body),
+		cli_print(stdout, ngettext(" (%'u without a stored body left out)",
+					   " (%'u without a stored body left out)", st->no_body),
 			  st->no_body);
 	printf("\n");
 }
@@ -96,9 +96,11 @@ static int export_account(struct store_acct *a, const char *folder,
 	for (size_t i = 0; i < list.n; i++)
 		selectable += !(list.v[i].attrs & FOLDER_NOSELECT);
 	if (r == 0 && o->mbox && selectable != 1)
-		r = err_set(err, ERR_USAGE, _("account %s has %zu folders: name the FOLDER to "
-					      "write into one mbox file"), store_acct_name(a),
-			    selectable);
+		r = err_set(err, ERR_USAGE, ngettext("account %s has %zu folder: name the FOLDER "
+						     "to write into one mbox file",
+						     "account %s has %zu folders: name the FOLDER "
+						     "to write into one mbox file", selectable),
+			    store_acct_name(a), selectable);
 	for (size_t i = 0; i < list.n && r == 0; i++)
 		if (!(list.v[i].attrs & FOLDER_NOSELECT))
 			r = export_folder(a, &list.v[i], o, !o->mbox, err);

@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/json.h"
+#include "util/width.h"
 
 static const char *const role_names[] = {
 	[ROLE_NONE] = NULL, [ROLE_INBOX] = "inbox", [ROLE_SENT] = "sent",
@@ -42,6 +43,19 @@ static void print_json(const struct store_folder *f)
 	buf_adds(&b, "}\n");
 	fwrite(b.data, 1, b.len, stdout);
 	buf_release(&b);
+}
+
+/* "unread total  name", the counts with the locale's thousands separator
+ * and right-aligned by display width (a separator may be several bytes). */
+static void print_counts(const struct store_folder *f)
+{
+	char *unseen = xasprintf("%'u", f->n_unseen);
+	char *total = xasprintf("%'u", f->n_messages);
+	size_t wu = utf8_width(unseen, strlen(unseen)), wt = utf8_width(total, strlen(total));
+	cli_print(stdout, "%*s%s %*s%s  %s\n", wu < 7 ? (int)(7 - wu) : 0, "", unseen,
+		  wt < 7 ? (int)(7 - wt) : 0, "", total, f->name);
+	free(unseen);
+	free(total);
 }
 
 static const struct {
@@ -121,7 +135,7 @@ static int list(struct cli *cli, bool json, bool all)
 			else if (f->attrs & FOLDER_NOSELECT)
 				cli_print(stdout, "%7s %7s  %s\n", "-", "-", f->name);
 			else
-				cli_print(stdout, "%7u %7u  %s\n", f->n_unseen, f->n_messages, f->name);
+				print_counts(f);
 		}
 	}
 	store_folders_release(&list);

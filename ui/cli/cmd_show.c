@@ -241,10 +241,11 @@ static bool confirm_replace(const char *path, void *aux)
 	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
 		return false;
 	char *safe = sanitize_dup(path, 0);
+	/* TRANSLATORS: the answer letters must match the translation of "yY". */
 	fprintf(stderr, _("%s exists. Replace it? [y/N] "), safe);
 	free(safe);
 	char answer[16];
-	return fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y');
+	return fgets(answer, sizeof answer, stdin) && cli_answer_is_yes(answer);
 }
 
 static int save(struct cli *cli, const struct msg *m, const struct show_opts *o)

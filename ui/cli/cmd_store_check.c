@@ -18,8 +18,8 @@ enum { CHECK_OK = 0, CHECK_PROBLEMS = 1, CHECK_CANNOT = 3 };
 
 static void summary_line(FILE *out, const char *name, const struct store_check_report *r)
 {
-	fprintf(out, _("%s: folders %u, messages %u (in %u records), bodies %u, "
-		       "journal entries %u, outbox %u, %.1f MB"), name,
+	fprintf(out, _("%s: folders %'u, messages %'u (in %'u records), bodies %'u, "
+		       "journal entries %'u, outbox %'u, %.1f MB"), name,
 		r->folders, r->messages, r->chunks, r->bodies, r->journal, r->outbox,
 		(double)r->bytes / 1e6);
 }

@@ -64,11 +64,14 @@ int cmd_store_import(struct cli *cli, int argc, char **argv)
 		status = cli_fail(&err);
 		err_clear(&err);
 	} else {
-		cli_print(stdout, _("%s/%s: %u messages imported"), account, o.folder, st.imported);
+		cli_print(stdout, ngettext("%s/%s: %'u message imported", "%s/%s: %'u messages imported",
+					   st.imported), account, o.folder, st.imported);
 		if (st.already)
-			cli_print(stdout, _(", %u were there already"), st.already);
+			cli_print(stdout, ngettext(", %'u was there already", ", %'u were there already",
+						   st.already), st.already);
 		if (st.skipped)
-			cli_print(stdout, _(", %u files skipped"), st.skipped);
+			cli_print(stdout, ngettext(", %u file skipped", ", %u files skipped",
+						   st.skipped), st.skipped);
 		printf("\n");
 	}
 	store_acct_close(&acct);

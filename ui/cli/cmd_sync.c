@@ -45,7 +45,8 @@ static void on_progress(void *aux, const char *what, uint64_t done, uint64_t tot
 		return;
 	end_line(ui);
 	if (total)
-		cli_print(stderr, "%s (%u%%)", what, (unsigned)(done * 100 / total));
+		/* TRANSLATORS: a progress label and how much is done, in percent. */
+		cli_print(stderr, _("%s (%u%%)"), what, (unsigned)(done * 100 / total));
 	else
 		cli_print(stderr, "%s", what);
 	ui->line_open = true;

@@ -5,10 +5,16 @@
 
 /* Every subcommand, in the order `postie --help` lists them. */
 const struct cli_command cli_commands[] = {
-	{ "check-config", "", N_("Check every configuration file and list every problem."),
+	{ "check-config", N_("[--list-keys | --list-bindings]"),
+	  N_("Check every configuration file and list every problem."),
 	  N_("Reads postie.conf and every accounts/NAME.conf and prints each problem as\n"
 	     "FILE:LINE: message. Exits 0 and prints one line per account when all is well,\n"
-	     "2 when there is a problem.\n"),
+	     "2 when there is a problem.\n\n"
+	     "Options:\n"
+	     "      --list-keys       print the name of every key postie.conf (global) and\n"
+	     "                        an account file (account) accept, and nothing else\n"
+	     "      --list-bindings   print the interface's default keys: screen, command,\n"
+	     "                        keys (what bind lines name)\n"),
 	  cmd_check_config },
 	{ "check-account", N_("[--accept-cert=once|always]"),
 	  N_("Connect to the account's servers, log in and report each step."),

@@ -51,13 +51,20 @@ int cli_cert_options(struct cli *cli, const char *command, int argc, char **argv
 
 static void show_cert(const struct net_tls_info *c)
 {
-	cli_print(stderr, _("  subject:  %s\n"), c->subject);
-	cli_print(stderr, _("  issuer:   %s\n"), c->issuer);
-	cli_print(stderr, _("  for:      %s\n"), c->names);
-	cli_print(stderr, _("  valid:    %s"), net_format_time(c->not_before));
-	cli_print(stderr, _(" to %s\n"), net_format_time(c->not_after));
-	cli_print(stderr, _("  SHA-256:  %s\n"), c->fingerprint);
-	cli_print(stderr, _("  key:      %s\n"), c->pin);
+	/* net_format_time() reuses one buffer: copy the first date. */
+	char *from = xstrdup(net_format_time(c->not_before));
+	char *valid = xasprintf(_("%s to %s"), from, net_format_time(c->not_after));
+	free(from);
+	const struct cli_field fields[] = {
+		{ _("subject:"), c->subject },
+		{ _("issuer:"), c->issuer },
+		{ _("for:"), c->names },
+		{ _("valid:"), valid },
+		{ _("SHA-256:"), c->fingerprint },
+		{ _("key:"), c->pin },
+	};
+	cli_print_fields(stderr, 2, 2, fields, ARRAY_SIZE(fields));
+	free(valid);
 }
 
 static enum net_cert_decision cert_decide(void *aux, const struct net_cert_problem *p)

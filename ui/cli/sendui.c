@@ -72,8 +72,8 @@ void cli_outbox_close(struct cli_outbox *o)
 	FREE(&o->spool_dir);
 }
 
-/* "bob@x (accepted), eve@y (rejected: 550 ...)" */
-static void print_rcpts(const struct store_outbox_entry *e)
+/* "bob@x (accepted), eve@y (rejected: 550 ...)", a new string. */
+static char *rcpts_text(const struct store_outbox_entry *e)
 {
 	static const char *const names[] = { N_("pending"), N_("accepted"), N_("deferred"),
 					     N_("rejected") };
@@ -85,40 +85,62 @@ static void print_rcpts(const struct store_outbox_entry *e)
 			buf_addf(&b, ": %d %s", r->code, r->reply ? r->reply : "");
 		buf_addc(&b, ')');
 	}
-	cli_print(stdout, _("  to:      %s\n"), buf_cstr(&b));
-	buf_release(&b);
+	return buf_detach(&b, NULL);
 }
 
-static const char *when(time_t t)
+/* A local date and time, a new string. */
+static char *when(time_t t)
 {
-	static char s[32];
+	char s[32];
 	struct tm tm;
 	if (!localtime_r(&t, &tm) || !strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S", &tm))
-		return "?";
-	return s;
+		return xstrdup("?");
+	return xstrdup(s);
 }
 
 void cli_outbox_print(struct cli_outbox *o, const struct store_outbox_entry *e)
 {
-	cli_print(stdout, _("%s #%llu: %s, %u attempt(s), queued %s\n"), o->conf->account,
-		  (unsigned long long)e->id, outbox_state_name(e->state), e->attempts,
-		  when((time_t)e->created));
+	char *created = when((time_t)e->created);
+	cli_print(stdout, ngettext("%s #%llu: %s, %u attempt, queued %s\n",
+				   "%s #%llu: %s, %u attempts, queued %s\n", e->attempts),
+		  o->conf->account, (unsigned long long)e->id, outbox_state_name(e->state),
+		  e->attempts, created);
+	free(created);
+	char *subject = xstrdup(""), *next = NULL, *copy = NULL;
 	struct buf msg = BUF_INIT;
 	if (store_outbox_message(o->store, e->id, &msg, NULL) > 0) {
 		struct msg_envelope env;
 		msg_envelope_parse(msg.data, msg.len, &env);
-		cli_print(stdout, _("  subject: %s\n"), env.subject ? env.subject : "");
+		free(subject);
+		subject = xstrdup(env.subject ? env.subject : "");
 		msg_envelope_release(&env);
 	}
 	buf_release(&msg);
-	print_rcpts(e);
-	cli_print(stdout, _("  size:    %llu bytes\n"), (unsigned long long)e->size);
-	if (e->state == OUTBOX_QUEUED && e->next_attempt > time(NULL))
-		cli_print(stdout, _("  next:    %s\n"), when((time_t)e->next_attempt));
-	if (e->fcc && e->state == OUTBOX_SENT)
-		cli_print(stdout, _("  copy:    to %s, not made yet\n"), e->fcc);
+	char *rcpts = rcpts_text(e);
+	char *size = xasprintf(ngettext("%'llu byte", "%'llu bytes", e->size),
+			       (unsigned long long)e->size);
+	/* Labels in a column whatever their translation (cli_print_fields). */
+	struct cli_field f[6];
+	size_t n = 0;
+	f[n++] = (struct cli_field){ C_("message", "subject:"), subject };
+	f[n++] = (struct cli_field){ _("to:"), rcpts };
+	f[n++] = (struct cli_field){ _("size:"), size };
+	if (e->state == OUTBOX_QUEUED && e->next_attempt > time(NULL)) {
+		next = when((time_t)e->next_attempt);
+		f[n++] = (struct cli_field){ _("next:"), next };
+	}
+	if (e->fcc && e->state == OUTBOX_SENT) {
+		copy = xasprintf(_("to %s, not made yet"), e->fcc);
+		f[n++] = (struct cli_field){ _("copy:"), copy };
+	}
 	if (e->last_error)
-		cli_print(stdout, _("  reason:  %s\n"), e->last_error);
+		f[n++] = (struct cli_field){ _("reason:"), e->last_error };
+	cli_print_fields(stdout, 2, 1, f, n);
+	free(subject);
+	free(rcpts);
+	free(size);
+	free(next);
+	free(copy);
 }
 
 int cli_outbox_report(struct cli_outbox *o, uint64_t id)

@@ -437,32 +437,46 @@ static void review(struct tui *t)
 		t->screen = SCR_COMPOSE;
 }
 
-static void header_line(struct tui *t, int y, const char *name, const char *value)
+/* The values start in one column: at label_w, the widest translated label. */
+static void header_line(struct tui *t, int y, int label_w, const char *name, const char *value)
 {
 	draw_set(t, EL_HEADER_NAME);
-	int x = draw_text(t, y, 0, name, strlen(name), t->cols, false);
+	draw_text(t, y, 0, name, strlen(name), t->cols, false);
 	draw_set(t, EL_HEADER);
 	char *safe = sanitize_dup(value ? value : "", 0);
-	draw_text(t, y, x + 1, safe, strlen(safe), t->cols - x - 1, false);
+	draw_text(t, y, label_w + 1, safe, strlen(safe), t->cols - label_w - 1, false);
 	free(safe);
 	draw_set(t, EL_NORMAL);
+}
+
+/* The header block, values aligned after the widest translated label:
+ * returns the row after it. */
+static int draw_headers(struct tui *t, int y)
+{
+	const struct account_conf *a = account_conf(tui_account(t, cs->account));
+	const char *label[] = { _("From:"), _("To:"), _("Cc:"), _("Bcc:"), _("Subject:"),
+				_("Account:") };
+	int lw = 0;
+	for (size_t i = 0; i < sizeof label / sizeof *label; i++)
+		if ((int)utf8_width(label[i], strlen(label[i])) > lw)
+			lw = (int)utf8_width(label[i], strlen(label[i]));
+	header_line(t, y++, lw, label[0], cs->c.from);
+	header_line(t, y++, lw, label[1], cs->c.to);
+	header_line(t, y++, lw, label[2], cs->c.cc);
+	header_line(t, y++, lw, label[3], cs->c.bcc);
+	header_line(t, y++, lw, label[4], cs->c.subject);
+	char *acct = xasprintf(_("%s (smtp %s)"), a->account, a->smtp_host ? a->smtp_host
+							   : _("none: cannot send"));
+	header_line(t, y++, lw, label[5], acct);
+	free(acct);
+	return y;
 }
 
 void compose_draw(struct tui *t, int top, int height)
 {
 	if (!cs)
 		return;
-	const struct account_conf *a = account_conf(tui_account(t, cs->account));
-	int y = top;
-	header_line(t, y++, _("From:"), cs->c.from);
-	header_line(t, y++, _("To:"), cs->c.to);
-	header_line(t, y++, _("Cc:"), cs->c.cc);
-	header_line(t, y++, _("Bcc:"), cs->c.bcc);
-	header_line(t, y++, _("Subject:"), cs->c.subject);
-	char *acct = xasprintf(_("%s (smtp %s)"), a->account, a->smtp_host ? a->smtp_host
-							   : _("none: cannot send"));
-	header_line(t, y++, _("Account:"), acct);
-	free(acct);
+	int y = draw_headers(t, top);
 	y++;
 	struct buf b = BUF_INIT;
 	size_t lines = 0;

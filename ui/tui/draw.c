@@ -200,10 +200,15 @@ static void draw_status(struct tui *t)
 		const char *acct = account_name(tui_account(t, t->cur_acct));
 		buf_addf(&b, "-- %s/%s ", acct, f ? f->name : "?");
 		if (f)
-			buf_addf(&b, _("[%u messages, %u unread] "), f->n_messages, f->n_unseen);
+			buf_addf(&b, ngettext("[%u message, %u unread] ", "[%u messages, %u unread] ",
+					      f->n_messages), f->n_messages, f->n_unseen);
 		static const char *const sorts[] = { N_("threads"), N_("date"), N_("from"),
 						     N_("subject"), N_("size") };
-		buf_addf(&b, "(%s%s) ", t->ml.reverse ? _("reverse-") : "", _(sorts[t->ml.sort]));
+		if (t->ml.reverse)
+			/* TRANSLATORS: the sort order, reversed: (reverse-date). */
+			buf_addf(&b, _("(reverse-%s) "), _(sorts[t->ml.sort]));
+		else
+			buf_addf(&b, "(%s) ", _(sorts[t->ml.sort]));
 		if (t->ml.limit_text)
 			buf_addf(&b, _("limit: %s "), t->ml.limit_text);
 		if (t->index_loading)
@@ -257,9 +262,10 @@ static void draw_bottom(struct tui *t)
 			buf_addf(&b, ": %s", t->progress);
 		uint32_t k = keymap_key_for(t->km, CTX_INDEX, CMD_CANCEL);
 		if (k) {
-			buf_adds(&b, _(" (press "));
-			keyspec_format(k, &b);
-			buf_adds(&b, _(" to cancel)"));
+			struct buf key = BUF_INIT;
+			keyspec_format(k, &key);
+			buf_addf(&b, _(" (press %s to cancel)"), buf_cstr(&key));
+			buf_release(&key);
 		}
 		char *safe = sanitize_dup(buf_cstr(&b), 0);
 		draw_set(t, EL_MESSAGE);

@@ -6,10 +6,12 @@
 #include <time.h>
 
 #include "core/account.h"
+#include "core/format.h"
 #include "tui/prompt.h"
 #include "tui/tui-private.h"
 #include "util/buf.h"
 #include "util/sanitize.h"
+#include "util/width.h"
 
 static void refresh_list(struct tui *t)
 {
@@ -47,6 +49,22 @@ static const char *state_name(enum store_outbox_state s)
 	return "?";
 }
 
+/* Columns of the widest state name in the user's language. */
+static size_t state_width(void)
+{
+	static const enum store_outbox_state all[] = {
+		OUTBOX_QUEUED, OUTBOX_SENDING, OUTBOX_SENT, OUTBOX_FAILED, OUTBOX_HELD,
+	};
+	size_t w = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+		const char *name = state_name(all[i]);
+		size_t n = utf8_width(name, strlen(name));
+		if (n > w)
+			w = n;
+	}
+	return w;
+}
+
 void outbox_draw(struct tui *t, int top, int height)
 {
 	if (t->outbox.n == 0) {
@@ -55,10 +73,14 @@ void outbox_draw(struct tui *t, int top, int height)
 		return;
 	}
 	struct buf b = BUF_INIT;
+	size_t state_cols = state_width();
 	for (int y = 0; y < height && (size_t)y < t->outbox.n; y++) {
 		const struct store_outbox_entry *e = &t->outbox.v[y];
 		buf_reset(&b);
-		buf_addf(&b, "%-8s %6llu  ", state_name(e->state), (unsigned long long)e->size);
+		/* Padded by display width: translated states differ in length. */
+		const char *state = state_name(e->state);
+		format_field(&b, state, strlen(state), state_cols, SIZE_MAX, false);
+		buf_addf(&b, " %6llu  ", (unsigned long long)e->size);
 		for (size_t i = 0; i < e->n_rcpts; i++)
 			buf_addf(&b, "%s%s", i ? ", " : "", e->rcpts[i].addr);
 		if (e->last_error)

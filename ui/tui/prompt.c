@@ -3,6 +3,7 @@
 #include <curses.h>
 #include <dirent.h>
 
+#include "cli/cli.h"
 #include "tui/prompt.h"
 #include "tui/tui-private.h"
 #include "util/array.h"
@@ -311,7 +312,9 @@ void prompt_key(struct tui *t, uint32_t key)
 		return;
 	}
 	if (p->kind == P_YESNO) {
-		if (key == 'y' || key == 'Y' || (key == PK_ENTER && p->default_yes))
+		/* y, or the yes letter of the user's language (cli_answer_is_yes). */
+		bool yes = key > 0 && key < 128 && cli_answer_is_yes((const char[]){ (char)key, '\0' });
+		if (yes || (key == PK_ENTER && p->default_yes))
 			close_prompt(t, "y", 1);
 		else if (key == 'n' || key == 'N' || key == PK_ENTER)
 			close_prompt(t, "n", 0);
