@@ -82,6 +82,7 @@ int account_start(const struct account_opts *o, struct account **a_r, struct err
 	atomic_init(&a->busy, false);
 	atomic_init(&a->journal_dirty, true);   /* replay what an earlier run left */
 	atomic_init(&a->outbox_due, true);      /* and send what it left */
+	atomic_init(&a->unsent, 0);
 	a->next_flush = INT64_MAX;
 	a->spool_dir = outbox_spool_dir(store_data_dir(o->store), o->conf->account);
 	a->cancel = net_cancel_new();
@@ -325,6 +326,11 @@ size_t account_index(const struct account *a)
 enum acct_state account_state(const struct account *a)
 {
 	return (enum acct_state)atomic_load(&a->state);
+}
+
+size_t account_unsent(const struct account *a)
+{
+	return (size_t)atomic_load(&a->unsent);
 }
 
 bool account_busy(const struct account *a)

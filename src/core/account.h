@@ -104,6 +104,10 @@ size_t account_index(const struct account *a);
 enum acct_state account_state(const struct account *a);
 /* Whether the account is running a network operation the user can cancel. */
 bool account_busy(const struct account *a);
+/* How many messages of the outbox are still to go out (queued, or being
+ * sent), as the worker last counted them: at start and after each change.
+ * Never waits. */
+size_t account_unsent(const struct account *a);
 
 /* The account whose worker is the calling thread, or NULL: for the net
  * callbacks (certificate decisions, passwords), which run on it. */

@@ -373,6 +373,7 @@ static void announce(struct account *a)
 {
 	pthread_mutex_lock(&a->store_lock);
 	account_flush_folders(a, true);
+	account_count_unsent(a);
 	pthread_mutex_unlock(&a->store_lock);
 	const char *notice = store_acct_notice(a->store);
 	if (notice) {

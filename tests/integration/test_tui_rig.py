@@ -126,7 +126,8 @@ t.ok(eventually(lambda: any("\\Answered" in f for f in server_state()["INBOX"].v
 term.keys("l", CTRL_U, "~s 'Release plan'", ENTER)
 term.keys("L")
 term.wait_for("Subject: Re: Release plan", 10)
-t.contains(term.text(), "To: bob@example.test", "list-reply (L) writes to the List-Post address")
+t.ok(re.search(r"^To: +bob@example.test", term.text(), flags=re.M),
+     "list-reply (L) writes to the List-Post address", term.text())
 t.not_contains(term.text(), "erin@example.test", "and not to the author")
 term.keys("y")
 term.wait_for("Sent the message to bob@example.test", 20)
@@ -188,6 +189,27 @@ term.keys("l", CTRL_U, ENTER)
 term.resize(80, 24)
 term.wait_for("alice/INBOX")
 t.contains(term.line(22), "alice/INBOX", "after a resize to 80x24 the status bar is on row 22")
+
+# Quitting while a message waits in the outbox asks first: the sink holds
+# its answer for a stall@ recipient until the release file appears.
+release = os.path.join(r.sink_dir, "release")
+term.keys("m")
+term.wait_for("\nTo:")
+term.keys("stall@example.test", ENTER)
+term.wait_for("\nSubject:")
+term.keys("held back", ENTER)
+t.ok(eventually(lambda: re.search(r"^Subject: +held back", term.text(), flags=re.M), 10),
+     "a new message to a stalling server: the review screen", term.text())
+term.keys("y")
+t.ok(eventually(lambda: [m for m in r.sink_messages() if b"held back" in m[2]], 10),
+     "a message to a stalling server is on its way")
+term.keys("q")
+t.contains(term.text(), "1 message waits in the outbox", "q asks while it waits in the outbox")
+term.keys("n")
+open(release, "w").close()
+term.wait_for("Sent the message to stall@example.test", 20)
+os.unlink(release)
+t.ok(True, "answering no keeps postie running until it is sent")
 
 # Switch account.
 term.keys("A", CTRL_U, "bob", ENTER)
