@@ -256,23 +256,43 @@ static void uid_minus(const uid_list *a, const uid_list *b, uid_list *out)
 	}
 }
 
-/* Makes the store hold exactly the server's messages with from <= UID (<
- * below when not 0); server is the server's UIDs there, sorted. */
-static int settle_range(struct imap_driver *drv, uint32_t folder, uint32_t from, uint32_t below,
-			uid_list *server, size_t *n_unseen_r, struct err *err)
+/* The current flags of these messages, into the store. */
+static int refresh_flags(struct imap_driver *drv, uint32_t folder, const uid_list *uids,
+			 struct err *err)
 {
-	uid_list local = ARRAY_INIT, stale = ARRAY_INIT, todo = ARRAY_INIT;
+	if (!uids->n)
+		return 0;
+	char tag[16];
+	const char *what = _("fetching flags from");
+	if (imap_wire_send_fetch(drv, uids->v, uids->n, "UID FLAGS", tag, what, err) < 0 ||
+	    imap_wire_read_fetch(drv, tag, NULL, NULL, what, err) < 0)
+		return -1;
+	return imap_apply_flagrecs(drv, folder, &drv->flagrecs, err);
+}
+
+/* Makes the store hold exactly the server's messages with from <= UID (<
+ * below when not 0); server is the server's UIDs there, sorted. With
+ * refresh, the flags of those the store already had are fetched again. */
+static int settle_range(struct imap_driver *drv, uint32_t folder, uint32_t from, uint32_t below,
+			bool refresh, uid_list *server, size_t *n_unseen_r, struct err *err)
+{
+	uid_list local = ARRAY_INIT, stale = ARRAY_INIT, todo = ARRAY_INIT, kept = ARRAY_INIT;
 	int r = local_uids(drv, folder, from, below, &local, err);
 	if (r == 0) {
 		uid_minus(&local, server, &stale);
 		uid_minus(server, &local, &todo);
 		r = imap_remove_uids(drv, folder, stale.v, stale.n, err);
 	}
+	if (r == 0 && refresh) {
+		uid_minus(&local, &stale, &kept);
+		r = refresh_flags(drv, folder, &kept, err);
+	}
 	if (r == 0)
 		r = imap_fetch_summaries(drv, folder, todo.v, todo.n, n_unseen_r, err);
 	ARRAY_RELEASE(&local);
 	ARRAY_RELEASE(&stale);
 	ARRAY_RELEASE(&todo);
+	ARRAY_RELEASE(&kept);
 	return r;
 }
 
@@ -339,8 +359,11 @@ static int sync_new(struct imap_driver *drv, struct store_folder *f, uint32_t fr
 		r = imap_search_uids(drv, from, 0, server_new, err);
 	if (server_new->n > 1)
 		qsort(server_new->v, server_new->n, sizeof *server_new->v, cmp_u32);
+	/* The store holds messages at or past uidnext only when a sync was cut
+	 * short after storing them; their flags may have changed since, and
+	 * the modseq stored at the end of this sync will not report it. */
 	if (r == 0)
-		r = settle_range(drv, f->id, from, 0, server_new, n_new_unseen, err);
+		r = settle_range(drv, f->id, from, 0, true, server_new, n_new_unseen, err);
 	return r;
 }
 
@@ -363,7 +386,7 @@ static int check_counts(struct imap_driver *drv, uint32_t folder, uint32_t from,
 	if (server_old_uids.n > 1)
 		qsort(server_old_uids.v, server_old_uids.n, sizeof *server_old_uids.v, cmp_u32);
 	if (r == 0)
-		r = settle_range(drv, folder, 1, from, &server_old_uids, NULL, err);
+		r = settle_range(drv, folder, 1, from, false, &server_old_uids, NULL, err);
 	ARRAY_RELEASE(&server_old_uids);
 	return r;
 }
