@@ -9,8 +9,8 @@ PACKAGES="gcc make autoconf automake autopoint pkg-config gettext
 	libsasl2-modules ca-certificates gnutls-bin
 	dovecot-core dovecot-imapd dovecot-pop3d dovecot-submissiond dovecot-lmtpd
 	python3 python3-aiosmtpd python3-pyte tmux groff-base procps util-linux locales
-	clang libclang-rt-14-dev"
-BENCH_PACKAGES="neomutt fetchmail valgrind hyperfine time"
+	clang libclang-rt-14-dev valgrind"
+BENCH_PACKAGES="neomutt fetchmail hyperfine time"
 
 [ "${1:-}" = "--bench" ] && PACKAGES="$PACKAGES $BENCH_PACKAGES"
 

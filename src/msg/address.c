@@ -475,6 +475,16 @@ static void add_name(struct buf *b, const char *name)
 	buf_addc(b, '"');
 }
 
+/* A group's name as it can be typed: one of only blanks and control
+ * characters (which add_name writes as blanks) would read back as none. */
+static const char *group_name(const char *name)
+{
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p > ' ')
+			return name;
+	return "group";
+}
+
 char *msg_addr_list_format_input(const struct msg_addr_list *list)
 {
 	struct buf b = BUF_INIT;
@@ -494,14 +504,14 @@ char *msg_addr_list_format_input(const struct msg_addr_list *list)
 			group = NULL;
 			if (b.len)
 				buf_adds(&b, ", ");
-			add_name(&b, *a->group ? a->group : "group");
+			add_name(&b, group_name(a->group));
 			buf_adds(&b, ":;");
 			continue;
 		}
 		if (a->group && !group) {
 			if (b.len)
 				buf_adds(&b, ", ");
-			add_name(&b, *a->group ? a->group : "group");
+			add_name(&b, group_name(a->group));
 			buf_addc(&b, ':');
 			group = a->group;
 			if (*a->addr)

@@ -70,3 +70,8 @@ tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)
 SCRIPT_TESTS += \
 	tests/integration/test_hostile_imap.py \
 	tests/integration/test_hostile_pop3_smtp.py
+
+## postie under valgrind (a plain build of its own in tests/valgrind-build):
+## a sync, a show and a session of the interface, no leak, no invalid access.
+SCRIPT_TESTS += tests/integration/test_valgrind.py
+EXTRA_DIST += tests/integration/valgrind.supp

@@ -7,7 +7,7 @@ and keep its peak memory (VmHWM) bounded: it must not buffer what the
 server sends without end."""
 import os
 
-from fakes import IMAP_MAILBOX, FakeServer, imap_literal
+from fakes import IMAP_MAILBOX, FakeServer, cut, endless, imap_literal
 from imaptest import postie_list
 from postie_test import TAP, Postie, run_peak
 
@@ -34,17 +34,6 @@ def clean(res):
     return "AddressSanitizer" not in res.stderr and "runtime error" not in res.stderr \
         and "LeakSanitizer" not in res.stderr
 
-
-def endless(head, piece=b"x" * 65536):
-    """A reply that starts with head and never ends."""
-    def play(c, tag, args):
-        def chunks():
-            yield head
-            while True:
-                yield piece
-        c.stream(chunks())
-        return "close"
-    return play
 
 
 def big_literal(head, size=100 << 20):
@@ -140,13 +129,6 @@ for kind, flags_only in (("summaries", False), ("flag updates", True)):
 
 # -- malformed and truncated -----------------------------------------------------
 
-
-def cut(reply):
-    """Sends reply and closes the connection."""
-    def play(c, tag, args):
-        c.send(reply.replace(b"%TAG%", tag.encode()))
-        return "close"
-    return play
 
 
 MALFORMED = {

@@ -5,7 +5,7 @@ with an error that names the server (a message to send stays queued), never
 crash, and keep their peak memory (VmHWM) bounded."""
 import os
 
-from fakes import POP3_MAILBOX, SMTP_SERVER, FakeServer
+from fakes import POP3_MAILBOX, SMTP_SERVER, FakeServer, cut, endless
 from postie_test import TAP, Postie, run_peak
 from imaptest import postie_list
 
@@ -20,22 +20,6 @@ def clean(res):
                                               "LeakSanitizer"))
 
 
-def endless(head, piece=b"x" * 65536):
-    def play(c, tag, args):
-        def chunks():
-            yield head
-            while True:
-                yield piece
-        c.stream(chunks())
-        return "close"
-    return play
-
-
-def cut(reply):
-    def play(c, tag, args):
-        c.send(reply)
-        return "close"
-    return play
 
 
 def bounded(name, res, peak):

@@ -24,7 +24,7 @@ commands; "GREETING" for the first words; SMTP's "." for the end of DATA) to
 the reply: bytes or str, where %TAG% stands for the command's tag, or a
 function fn(conn, tag, args) that sends what it likes through conn.send()
 (conn.stream() sends a generator's chunks until postie hangs up) and returns
-"close" to end the connection. IMAP_MAILBOX, POP3_MAILBOX and SMTP_SERVER
+"close" to end the connection; endless() and cut() make such functions. IMAP_MAILBOX, POP3_MAILBOX and SMTP_SERVER
 are scripts of a small working server to start from. record=True keeps what
 the server said on each connection in sessions (seeds for tests/fuzz).
 
@@ -86,6 +86,26 @@ class _Conn:
             self.buf += data
         line, self.buf = self.buf.split(b"\n", 1)
         return line.rstrip(b"\r").decode("utf-8", "replace")
+
+
+def endless(head, piece=b"x" * 65536):
+    """A script reply: head, then piece again and again until postie hangs up."""
+    def play(c, tag, args):
+        def chunks():
+            yield head
+            while True:
+                yield piece
+        c.stream(chunks())
+        return "close"
+    return play
+
+
+def cut(reply):
+    """A script reply: reply (%TAG% replaced), then the connection closes."""
+    def play(c, tag, args):
+        c.send(reply.replace(b"%TAG%", tag.encode()))
+        return "close"
+    return play
 
 
 def _header(uid):
