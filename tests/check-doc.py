@@ -11,6 +11,8 @@
   a subsection documents is one the command's help lists.
 - The interface's default keys in doc/postie.1 are what
   `postie check-config --list-bindings` says (doc/manpage_keys.py).
+- README's Usage lists every command (but bench-open, a tool of the
+  benchmarks).
 - The pages carry the version of the program.
 
 A key entry in a section 5 page is `.TP` followed by
@@ -143,6 +145,17 @@ for c in commands:
     extra = sorted(documented - opts - global_opts)
     t.ok(not extra, "every option documented for %s is one it has" % c,
          "not an option of %s: %s" % (c, ", ".join(extra)))
+
+# ---- README's list of commands ----
+# bench-open is a tool of tests/bench, not for users; help is postie's own.
+with open(os.path.join(SRCDIR, "README"), encoding="utf-8") as f:
+    usage = f.read().split("\nUsage\n-----\n", 1)[-1]
+listed = set(re.findall(r"^    postie ([a-z][a-z0-9-]*(?:\|[a-z][a-z0-9-]*)*)", usage, re.M))
+listed = {name for group in listed for name in group.split("|")}
+missing = sorted(c for c in commands if c not in listed and c != "bench-open")
+t.ok(not missing, "README's Usage lists every command", "missing: " + ", ".join(missing))
+extra = sorted(c for c in listed if c not in commands)
+t.ok(not extra, "every command README's Usage lists exists", "not a command: " + ", ".join(extra))
 
 # ---- the interface's keys ----
 import sys
