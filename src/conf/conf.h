@@ -150,7 +150,8 @@ struct global_conf {
 	char *editor;                   /* NULL: $VISUAL, $EDITOR, vi */
 	char *aliases_file;             /* mutt-style `alias NAME ADDRESS` lines */
 	char *query_command;            /* address lookup, %s the query (like mutt's) */
-	char *new_mail_command;         /* run when new mail arrives, %n the count */
+	char *new_mail_command;         /* run when new mail arrives: %n the count, %a the account, */
+					/* %f the folder (also $POSTIE_NEW, _ACCOUNT, _FOLDER) */
 	bool bell;                      /* ring the terminal bell on new mail */
 	int check_interval;             /* seconds between checks of other folders; 0: default */
 };

@@ -44,6 +44,7 @@ struct account {
 	int64_t next_check;             /* next periodic check (ms, monotonic) */
 	atomic_bool journal_dirty;      /* user operations wait for replay_journal */
 	atomic_bool outbox_due;         /* the outbox has something to send now */
+	atomic_int unsent;              /* outbox entries queued or being sent */
 	int64_t next_flush;             /* the outbox's next retry (ms, monotonic) */
 	char *spool_dir;                /* where `postie send` leaves mail meanwhile */
 	bool folders_dirty;             /* send EV_FOLDERS after this driver call */
@@ -84,6 +85,8 @@ void account_wake(struct account *a);
 
 /* send.c: the outbox. */
 bool account_can_send(const struct account *a);
+/* Counts the entries still to go out, for account_unsent() (store lock held). */
+void account_count_unsent(struct account *a);
 /* Sends what is due (the worker, without the store lock: it is taken around
  * each use of the store). */
 int account_flush_outbox(struct account *a, unsigned flags, uint64_t reply_to, struct err *err);
@@ -96,5 +99,11 @@ void account_bind_thread(struct account *a);
 
 /* worker.c */
 void *account_worker_main(void *arg);
+/* Around a cancellable network operation: set marks it running (and fires
+ * the cancel handle if the current request was cancelled before it began);
+ * clear ends it, re-arms the handle unless the account stops, and says
+ * whether it had fired. */
+void account_set_busy(struct account *a);
+bool account_clear_busy(struct account *a);
 
 #endif

@@ -82,6 +82,7 @@ int account_start(const struct account_opts *o, struct account **a_r, struct err
 	atomic_init(&a->busy, false);
 	atomic_init(&a->journal_dirty, true);   /* replay what an earlier run left */
 	atomic_init(&a->outbox_due, true);      /* and send what it left */
+	atomic_init(&a->unsent, 0);
 	a->next_flush = INT64_MAX;
 	a->spool_dir = outbox_spool_dir(store_data_dir(o->store), o->conf->account);
 	a->cancel = net_cancel_new();
@@ -224,26 +225,30 @@ static bool match_id(const struct request *r, void *aux)
 
 bool account_cancel(struct account *a, uint64_t id)
 {
-	bool any = false;
-	if (id) {
-		struct request *r = reqq_pop_if(&a->q, match_id, &id);
-		if (r) {
-			account_reply(a, r->id, EV_CANCELLED, NULL, NULL);
-			request_free(&r);
-			any = true;
-		}
-	}
+	bool running = false;
+	struct request *queued = NULL;
+	/* under mu: the worker moves a request from the queue to current under it */
 	pthread_mutex_lock(&a->mu);
-	if (a->current && (!id || a->current->id == id)) {
+	if (id)
+		queued = reqq_pop_if(&a->q, match_id, &id);
+	if (!queued && a->current && (!id || a->current->id == id)) {
 		atomic_store(&a->current->cancelled, true);
-		any = true;
+		running = true;
 	}
 	pthread_mutex_unlock(&a->mu);
-	if (atomic_load(&a->busy)) {
-		net_cancel_fire(a->cancel);
-		any = true;
+	if (queued) {
+		/* answered here; the running request is left alone */
+		account_reply(a, queued->id, EV_CANCELLED, NULL, NULL);
+		request_free(&queued);
+		return true;
 	}
-	return any;
+	/* id 0 also stops a background task. If the worker is not busy yet, it
+	 * fires the handle itself when the operation begins (account_set_busy). */
+	if ((running || !id) && atomic_load(&a->busy)) {
+		net_cancel_fire(a->cancel);
+		return true;
+	}
+	return running;
 }
 
 void account_answer(struct account *a, uint64_t qid, int choice, const char *text)
@@ -321,6 +326,11 @@ size_t account_index(const struct account *a)
 enum acct_state account_state(const struct account *a)
 {
 	return (enum acct_state)atomic_load(&a->state);
+}
+
+size_t account_unsent(const struct account *a)
+{
+	return (size_t)atomic_load(&a->unsent);
 }
 
 bool account_busy(const struct account *a)

@@ -27,8 +27,10 @@
  *
  * Cancellation: account_cancel() marks the running request and fires the
  * account's net_cancel, which makes the blocked network call return
- * ERR_CANCELLED; the request then ends with EV_CANCELLED. Queued requests
- * that were cancelled end the same way when their turn comes.
+ * ERR_CANCELLED; the request then ends with EV_CANCELLED. A request
+ * cancelled before its network call began has it cancelled as it begins (the
+ * cancel is never lost). A queued request that is cancelled is answered with
+ * EV_CANCELLED at once and leaves the running one alone.
  *
  * Stopping: account_stop() tells the worker to stop, fires the cancel handle
  * (a network call in progress returns at once), answers a pending question
@@ -85,8 +87,8 @@ void account_stop(struct account **a);
 
 /* Queues r (taking it) and returns its id; see "The store lock" above. */
 uint64_t account_submit(struct account *a, struct request *r);
-/* Cancels the request being served (and, if id is not 0, the queued
- * request id). Returns false if nothing cancellable was running or queued. */
+/* Cancels request id, queued or running; id 0: whatever is running (a
+ * request or a background task). Returns false if nothing was found. */
 bool account_cancel(struct account *a, uint64_t id);
 /* Answers question qid (an EV_QUESTION): choice for Q_CERT, text for
  * Q_SECRET (NULL: the user gave up). An answer nobody waits for is ignored. */
@@ -102,6 +104,10 @@ size_t account_index(const struct account *a);
 enum acct_state account_state(const struct account *a);
 /* Whether the account is running a network operation the user can cancel. */
 bool account_busy(const struct account *a);
+/* How many messages of the outbox are still to go out (queued, or being
+ * sent), as the worker last counted them: at start and after each change.
+ * Never waits. */
+size_t account_unsent(const struct account *a);
 
 /* The account whose worker is the calling thread, or NULL: for the net
  * callbacks (certificate decisions, passwords), which run on it. */

@@ -84,6 +84,19 @@ bool account_can_send(const struct account *a)
 	return a->o.conf->smtp_host && a->o.net;
 }
 
+void account_count_unsent(struct account *a)
+{
+	store_outbox_entries list = ARRAY_INIT;
+	if (store_outbox_list(a->store, &list, NULL) < 0)
+		return;
+	int n = 0;
+	for (size_t i = 0; i < list.n; i++)
+		if (list.v[i].state == OUTBOX_QUEUED || list.v[i].state == OUTBOX_SENDING)
+			n++;
+	store_outbox_entries_release(&list);
+	atomic_store(&a->unsent, n);
+}
+
 int account_flush_outbox(struct account *a, unsigned flags, uint64_t reply_to, struct err *err)
 {
 	atomic_store(&a->outbox_due, false);
@@ -92,9 +105,12 @@ int account_flush_outbox(struct account *a, unsigned flags, uint64_t reply_to, s
 	outbox_ctx_init(a, &ctx, &obs, true);
 	struct outbox_result res = { 0 };
 	a->reply_to = reply_to;
-	atomic_store(&a->busy, true);
+	account_set_busy(a);
 	int r = outbox_flush(&ctx, flags, 0, &res, err);
-	atomic_store(&a->busy, false);
+	account_clear_busy(a);
+	pthread_mutex_lock(&a->store_lock);
+	account_count_unsent(a);
+	pthread_mutex_unlock(&a->store_lock);
 	a->reply_to = 0;
 	if (r < 0)
 		log_warn("%s: outbox: %s", a->o.conf->account, err_msg(err));
@@ -146,6 +162,7 @@ int account_serve_compose(struct account *a, struct request *r, struct err *err)
 	if (compose_send(&cctx, &ctx, c, &id, err) < 0)
 		return -1;
 	r->uid64 = id;
+	account_count_unsent(a);
 	atomic_store(&a->outbox_due, true);
 	account_post(a, event_new(EV_OUTBOX_CHANGED, a->o.index, 0));
 	return 0;
@@ -165,7 +182,9 @@ int account_serve_outbox_op(struct account *a, struct request *r, struct err *er
 		rc = outbox_retry(&ctx, r->uid64, err);
 	if (rc == 0 && r->kind != REQ_OUTBOX_REMOVE && r->add != OUTBOX_HELD)
 		atomic_store(&a->outbox_due, true);
-	if (rc == 0)
+	if (rc == 0) {
+		account_count_unsent(a);
 		account_post(a, event_new(EV_OUTBOX_CHANGED, a->o.index, 0));
+	}
 	return rc;
 }

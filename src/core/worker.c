@@ -56,23 +56,38 @@ static int ms_until(int64_t when)
 
 /* ---- Driver calls ---- */
 
+/* Marks a cancellable network operation as running. account_cancel() marks
+ * the request and then fires the handle only if it sees busy; here busy is
+ * set first and the mark read after, so a cancel that came just before
+ * (while busy was false) is fired now instead of being lost. */
+void account_set_busy(struct account *a)
+{
+	atomic_store(&a->busy, true);
+	pthread_mutex_lock(&a->mu);
+	bool cancelled = a->current && atomic_load(&a->current->cancelled);
+	pthread_mutex_unlock(&a->mu);
+	if (cancelled)
+		net_cancel_fire(a->cancel);
+}
+
 static void call_begin(struct account *a, uint64_t reply_to, bool cancellable)
 {
 	pthread_mutex_lock(&a->store_lock);
 	a->reply_to = reply_to;
 	a->in_driver_call = true;
-	atomic_store(&a->busy, cancellable);
-	/* account_cancel() marks the request, then fires the handle only when
-	 * busy: a cancel that came between two calls of one request (busy
-	 * false) is fired here, or the next call would block unaware. */
 	if (cancellable) {
-		pthread_mutex_lock(&a->mu);
-		bool cancelled = a->current && atomic_load(&a->current->cancelled);
-		pthread_mutex_unlock(&a->mu);
-		if (cancelled)
-			net_cancel_fire(a->cancel);
+		account_set_busy(a);
 		state_if_changed(a, ACCT_SYNCING, NULL);
 	}
+}
+
+bool account_clear_busy(struct account *a)
+{
+	atomic_store(&a->busy, false);
+	bool fired = net_cancel_fired(a->cancel);
+	if (fired && !atomic_load(&a->stop))
+		net_cancel_reset(a->cancel);
+	return fired;
 }
 
 /* Returns whether a cancel fired during the call (the handle is reset for
@@ -82,11 +97,8 @@ static bool call_end(struct account *a)
 	account_flush_folders(a, false);
 	a->in_driver_call = false;
 	a->reply_to = 0;
-	atomic_store(&a->busy, false);
 	pthread_mutex_unlock(&a->store_lock);
-	bool fired = net_cancel_fired(a->cancel);
-	if (fired && !stopping(a))
-		net_cancel_reset(a->cancel);
+	bool fired = account_clear_busy(a);
 	if (connected(a))
 		state_if_changed(a, ACCT_ONLINE, NULL);
 	return fired;
@@ -120,13 +132,11 @@ static void after_failure(struct account *a, const struct err *err)
 static int do_connect(struct account *a, struct err *err)
 {
 	state_if_changed(a, ACCT_CONNECTING, a->o.conf->host);
-	atomic_store(&a->busy, true);
+	account_set_busy(a);
 	/* Without the store lock: connecting never touches the store, and the
 	 * UI keeps reading it meanwhile. */
 	int r = a->driver->ops->connect(a->driver, err);
-	atomic_store(&a->busy, false);
-	if (net_cancel_fired(a->cancel) && !stopping(a))
-		net_cancel_reset(a->cancel);
+	account_clear_busy(a);
 	if (r < 0) {
 		after_failure(a, err);
 		return -1;
@@ -310,11 +320,21 @@ static int folder_op(struct account *a, struct request *r, struct err *err)
 	return rc;
 }
 
-static void handle(struct account *a, struct request *r)
+/* The next request, made current in the same step: account_cancel() looks
+ * in the queue and at current under a->mu, so it finds the request in one
+ * place or the other, never in neither. */
+static struct request *take_next(struct account *a)
 {
 	pthread_mutex_lock(&a->mu);
+	struct request *r = reqq_pop(&a->q);
 	a->current = r;
 	pthread_mutex_unlock(&a->mu);
+	return r;
+}
+
+/* Serves r, which take_next() made current. */
+static void handle(struct account *a, struct request *r)
+{
 	struct err err = ERR_INIT;
 	int rc;
 	if (atomic_load(&r->cancelled)) {
@@ -353,6 +373,7 @@ static void announce(struct account *a)
 {
 	pthread_mutex_lock(&a->store_lock);
 	account_flush_folders(a, true);
+	account_count_unsent(a);
 	pthread_mutex_unlock(&a->store_lock);
 	const char *notice = store_acct_notice(a->store);
 	if (notice) {
@@ -397,9 +418,13 @@ void *account_worker_main(void *arg)
 	struct account *a = arg;
 	account_bind_thread(a);
 	announce(a);
-	while (!stopping(a)) {
+	for (;;) {
+		/* drain first, then look: a stop (or request) that comes after the
+		 * look leaves its wake in the pipe for the next wait */
 		account_drain_wake(a);
-		struct request *r = reqq_pop(&a->q);
+		if (stopping(a))
+			break;
+		struct request *r = take_next(a);
 		if (r)
 			handle(a, r);
 		else

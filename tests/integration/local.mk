@@ -27,7 +27,8 @@ EXTRA_DIST += tests/data/mail
 ## The interface (ui/tui): driven in a terminal emulator (pyte) and tmux.
 check_PROGRAMS += tests/integration/store-seed
 tests_integration_store_seed_LDADD = $(POSTIE_CORE_LIBS)
-SCRIPT_TESTS += tests/integration/test_tui.py tests/integration/test_tui_rig.py
+SCRIPT_TESTS += tests/integration/test_tui.py tests/integration/test_tui_rig.py \
+	tests/integration/test_tui_term.py
 EXTRA_DIST += tests/lib/tuitest.py
 
 ## POP3 download-and-delete against the rig's Dovecot, with the fault proxy.

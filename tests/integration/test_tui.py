@@ -22,15 +22,26 @@ p.write_account("work", "protocol = imap\nhost = localhost\nuser = me\n"
                 "address = me@example.test\npassword_command = echo x\n")
 p.write_account("home", "protocol = pop3\nhost = localhost\nuser = me\n"
                 "address = me@home.test\npassword_command = echo x\n")
+mailcap = os.path.join(t.tmpdir, "mailcap")
+with open(mailcap, "w") as f:
+    f.write("application/pdf; cp %s opened.pdf\n"
+            "text/plain; cat %s; copiousoutput\n"
+            "image/png; false\n")
 p.write_global("default_account = work\nbind = index,pager <F5> fetch-mail\nbind = index K previous-entry\n"
-               "color = index-flagged brightred default bold\n")
+               "color = index-flagged brightred default bold\nmailcap_path = %s\n" % mailcap)
 mails = sorted(glob.glob(os.path.join(SRC, "tests", "data", "mail", "*.eml")))
 subprocess.run([SEED, "-n", "120", p.data_dir, "work", "INBOX"] + mails, check=True)
 subprocess.run([SEED, "-n", "3", "-p", "pop3", p.data_dir, "home", "INBOX"], check=True)
 n_files = len(mails)
 total = n_files + 120
 
-term = Terminal(p.argv(), cols=100, rows=30, cwd=t.tmpdir)
+# the pager of copiousoutput entries: a file, to be read back
+paged = os.path.join(t.tmpdir, "paged.txt")
+pager = os.path.join(t.tmpdir, "pager.sh")
+with open(pager, "w") as f:
+    f.write("#!/bin/sh\ncat > '%s'\n" % paged)
+os.chmod(pager, 0o755)
+term = Terminal(p.argv(), cols=100, rows=30, cwd=t.tmpdir, env=dict(os.environ, PAGER=pager))
 t.cleanup(term.quit)
 
 # Start-up: the first account's INBOX from the store, cursor on the newest.
@@ -66,7 +77,26 @@ term.keys(ENTER)
 t.ok(os.path.exists(os.path.join(t.tmpdir, "€ rates 2024.pdf")), "the attachment is saved")
 term.keys("s", ENTER)
 t.contains(term.text(), "exists. Replace it?", "saving over a file asks first")
-term.keys("n", "q", "h")
+term.keys("n")
+
+# Opening attachments through mailcap: a viewer, a copiousoutput filter
+# through the pager, a viewer that fails.
+term.keys(ENTER, settle=0.5)
+opened = os.path.join(t.tmpdir, "opened.pdf")
+t.ok(os.path.exists(opened) and open(opened, "rb").read()
+     == open(os.path.join(t.tmpdir, "€ rates 2024.pdf"), "rb").read(),
+     "Enter opens the attachment with its mailcap viewer (the decoded file)")
+term.wait_for("[image/png, 8 bytes] été.png")
+t.ok(True, "and the attachment list is drawn again after it")
+term.keys("j", ENTER, settle=0.5)
+got = open(paged).read() if os.path.exists(paged) else None
+t.ok(got is not None and got.strip() == "resume", "a copiousoutput entry's output goes to $PAGER",
+     "%r\n%s" % (got, term.text()))
+term.wait_for("[image/png, 8 bytes] été.png")
+term.keys("k", "k", "k", "j", "j", "j", ENTER)
+term.wait_for("The viewer exited with status 1.")
+t.ok(True, "a viewer that fails is reported")
+term.keys("q", "h")
 t.contains(term.text(), "MIME-Version:", "h shows every header")
 term.keys("h", "V")
 t.contains(term.text(), "Content-Disposition: attachment", "V shows the raw message")

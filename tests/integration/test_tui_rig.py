@@ -28,7 +28,12 @@ r.append("alice", "INBOX",
          b"Subject: Please reply\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n"
          b"Message-ID: <reply-me@example.test>\r\nReferences: <root@example.test>\r\n"
          b"In-Reply-To: <root@example.test>\r\n\r\nWhat do you think?\r\n")
-TOTAL = 42
+r.append("alice", "INBOX",
+         b"From: Erin <erin@example.test>\r\nTo: Team <bob@example.test>\r\n"
+         b"Subject: Release plan\r\nDate: Tue, 02 Jan 2024 10:00:00 +0000\r\n"
+         b"Message-ID: <list-1@example.test>\r\nList-Id: Team <team.example.test>\r\n"
+         b"List-Post: <mailto:bob@example.test>\r\n\r\nShall we ship on Friday?\r\n")
+TOTAL = 43
 
 p = Postie(t.tmpdir)
 r.write_postie_account(p, "alice", "alice", delete_policy="flag")
@@ -37,7 +42,9 @@ editor = os.path.join(t.tmpdir, "editor.sh")
 with open(editor, "w") as f:
     f.write("#!/bin/sh\necho 'I agree, let us do it.' >> \"$1\"\n")
 os.chmod(editor, 0o755)
-p.write_global("default_account = alice\neditor = %s\n" % editor)
+p.write_global("default_account = alice\neditor = %s\nbell = yes\n"
+               "new_mail_command = echo %%n %%a %%f $POSTIE_NEW >> new-mail.txt; echo stdout\n"
+               % editor)
 
 
 def server_state(user="alice"):
@@ -115,6 +122,21 @@ t.ok(sent and "carol@example.test" in sent[0][1], "to the right recipient")
 t.ok(eventually(lambda: any("\\Answered" in f for f in server_state()["INBOX"].values())),
      "the original is flagged answered on the server")
 
+# List reply: to the list's List-Post address, not to the author.
+term.keys("l", CTRL_U, "~s 'Release plan'", ENTER)
+term.keys("L")
+term.wait_for("Subject: Re: Release plan", 10)
+t.ok(re.search(r"^To: +bob@example.test", term.text(), flags=re.M),
+     "list-reply (L) writes to the List-Post address", term.text())
+t.not_contains(term.text(), "erin@example.test", "and not to the author")
+term.keys("y")
+term.wait_for("Sent the message to bob@example.test", 20)
+sent = eventually(lambda: [m for m in r.sink_messages() if b"Re: Release plan" in m[2]], 10)
+t.ok(sent and sent[0][1] == ["bob@example.test"], "the list reply reaches the list alone",
+     repr(sent[0][1]) if sent else "nothing at the sink")
+t.contains(sent[0][2].decode(errors="replace") if sent else "",
+           "In-Reply-To: <list-1@example.test>", "threaded to the list message")
+
 # Flag, move, delete and expunge, each reaching the server.
 term.keys("l", CTRL_U, ENTER)
 term.wait_for("[%d messages" % TOTAL)
@@ -151,6 +173,13 @@ term.keys("l", CTRL_U, ENTER)
 r.append("alice", "INBOX", b"From: Dave <dave@example.test>\r\nSubject: Breaking news\r\n"
          b"Message-ID: <news@example.test>\r\n\r\nhello\r\n")
 term.wait_for("New mail in alice/INBOX", 20)
+t.eq(term._tmux("display-message", "-p", "-t", "t", "#{window_bell_flag}").strip(), "1",
+     "new mail rings the bell")
+newmail = os.path.join(t.tmpdir, "new-mail.txt")
+t.ok(eventually(lambda: os.path.exists(newmail), 5), "new_mail_command runs")
+lines = open(newmail).read().splitlines() if os.path.exists(newmail) else []
+t.ok("1 alice INBOX 1" in lines, "with %n, %a, %f and $POSTIE_NEW", repr(lines))
+t.not_contains(term.text(), "stdout", "its output does not reach the screen")
 term.keys("l", "~s Breaking", ENTER)
 term.wait_for("Breaking news", 10)
 t.ok(True, "new mail shows up by itself")
@@ -161,11 +190,32 @@ term.resize(80, 24)
 term.wait_for("alice/INBOX")
 t.contains(term.line(22), "alice/INBOX", "after a resize to 80x24 the status bar is on row 22")
 
+# Quitting while a message waits in the outbox asks first: the sink holds
+# its answer for a stall@ recipient until the release file appears.
+release = os.path.join(r.sink_dir, "release")
+term.keys("m")
+term.wait_for("\nTo:")
+term.keys("stall@example.test", ENTER)
+term.wait_for("\nSubject:")
+term.keys("held back", ENTER)
+t.ok(eventually(lambda: re.search(r"^Subject: +held back", term.text(), flags=re.M), 10),
+     "a new message to a stalling server: the review screen", term.text())
+term.keys("y")
+t.ok(eventually(lambda: [m for m in r.sink_messages() if b"held back" in m[2]], 10),
+     "a message to a stalling server is on its way")
+term.keys("q")
+t.contains(term.text(), "1 message waits in the outbox", "q asks while it waits in the outbox")
+term.keys("n")
+open(release, "w").close()
+term.wait_for("Sent the message to stall@example.test", 20)
+os.unlink(release)
+t.ok(True, "answering no keeps postie running until it is sent")
+
 # Switch account.
 term.keys("A", CTRL_U, "bob", ENTER)
 term.wait_for("bob/INBOX", 20)
-term.wait_for("[5 messages", 20)
-t.ok(True, "change-account opens bob's INBOX")
+term.wait_for("[6 messages", 20)   # 5 seeded, and the list reply
+t.ok(True, "change-account opens bob's INBOX, with the list reply")
 
 term.keys("q")
 t.eq(term.wait_exit(15), 0, "q quits cleanly")

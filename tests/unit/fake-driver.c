@@ -122,6 +122,11 @@ static int f_sync_folders(struct driver *d, struct err *err)
 {
 	if (server->folders_delay_ms)
 		sleep_ms(server->folders_delay_ms);
+	if (atomic_load(&server->hold_folders)) {
+		atomic_fetch_add(&server->held, 1);
+		while (atomic_load(&server->hold_folders))
+			sleep_ms(2);
+	}
 	pthread_mutex_lock(&server->mu);
 	for (size_t i = 0; i < server->n_folders; i++) {
 		struct store_folder f = { 0 };
@@ -156,7 +161,7 @@ static int store_new(struct driver *d, uint32_t folder, struct fake_folder *f, s
 {
 	ARRAY(struct msg_summary) batch = ARRAY_INIT;
 	size_t per = server->batch > 0 ? (size_t)server->batch : f->n + 1;
-	size_t done = 0;
+	size_t done = 0, batch_n_first = 0;
 	int rc = 0;
 	struct msg_summary have;
 	msg_summary_init(&have);
@@ -170,6 +175,8 @@ static int store_new(struct driver *d, uint32_t folder, struct fake_folder *f, s
 			rc = store_msg_put(d->store, folder, batch.v, batch.n, err);
 			if (rc == 0)
 				d->obs->messages_added(d->obs->aux, folder, batch.v, batch.n);
+			if (!done)
+				batch_n_first = batch.n;
 			done += batch.n;
 			d->obs->progress(d->obs->aux, "fake: new messages", done, f->n);
 			for (size_t j = 0; j < batch.n; j++)
@@ -177,6 +184,13 @@ static int store_new(struct driver *d, uint32_t folder, struct fake_folder *f, s
 			batch.n = 0;
 			if (server->batch_delay_ms)
 				sleep_ms(server->batch_delay_ms);
+			if (done == batch_n_first && atomic_load(&server->hold_batches)) {
+				atomic_fetch_add(&server->held, 1);
+				while (atomic_load(&server->hold_batches)) {
+					d->obs->progress(d->obs->aux, "fake: held", done, f->n);
+					sleep_ms(2);
+				}
+			}
 			if (rc == 0)
 				rc = cancelled(d, err);
 		}
@@ -190,7 +204,9 @@ static int f_sync_folder(struct driver *d, uint32_t folder, unsigned flags, stru
 {
 	(void)flags;
 	atomic_fetch_add(&server->syncs, 1);
-	while (server->block_sync) {
+	if (atomic_load(&server->block_sync))
+		atomic_fetch_add(&server->blocked, 1);
+	while (atomic_load(&server->block_sync)) {
 		if (cancelled(d, err) < 0)
 			return -1;
 		sleep_ms(5);
@@ -266,10 +282,9 @@ static int arrive(struct driver *d, uint32_t folder, struct err *err)
 	return r < 0 ? -1 : 1;
 }
 
-static int f_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int timeout_ms,
-			  struct err *err)
+static int wait_loop(struct driver *d, uint32_t folder, int wake_fd, int timeout_ms,
+		     struct err *err)
 {
-	atomic_fetch_add(&server->waits, 1);
 	for (int waited = 0; timeout_ms < 0 || waited < timeout_ms; waited += 5) {
 		if (cancelled(d, err) < 0)
 			return -1;
@@ -280,6 +295,16 @@ static int f_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int ti
 			return 0;
 	}
 	return 0;
+}
+
+static int f_wait_changes(struct driver *d, uint32_t folder, int wake_fd, int timeout_ms,
+			  struct err *err)
+{
+	atomic_fetch_add(&server->waits, 1);
+	atomic_store(&server->waiting, true);
+	int r = wait_loop(d, folder, wake_fd, timeout_ms, err);
+	atomic_store(&server->waiting, false);
+	return r;
 }
 
 static void f_free(struct driver **dp)

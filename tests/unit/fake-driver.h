@@ -37,12 +37,18 @@ struct fake_server {
 	bool ask_password;              /* connect asks a Q_SECRET question */
 	int batch;                      /* sync stores this many messages per batch (0: all) */
 	int batch_delay_ms;             /* and waits this long after each */
-	bool block_sync;                /* sync_folder waits until cancelled */
+	atomic_bool block_sync;         /* sync_folder waits until cancelled */
+	atomic_bool hold_folders;       /* sync_folders waits until cleared, cancel or not */
+	atomic_bool hold_batches;       /* a sync waits after its first batch until cleared, */
+					/* reporting progress (a service point) meanwhile */
 	int folders_delay_ms;           /* sync_folders takes this long, deaf to cancel */
 	int arrive;                     /* messages that arrive during the next wait_changes */
 	/* what happened */
 	char *password;                 /* the answer to the password question */
 	atomic_int connects, syncs, fetches, waits, replays;
+	atomic_int blocked;             /* times sync_folder began to wait (block_sync) */
+	atomic_int held;                /* times a sync began to wait (hold_folders, _batches) */
+	atomic_bool waiting;            /* in wait_changes now: connected, the checks done */
 };
 
 /* Makes s the server every fake driver talks to. */

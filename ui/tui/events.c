@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <curses.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/wait.h>
 #include <signal.h>
@@ -129,6 +130,8 @@ static void queue_question(struct tui *t, struct event *ev)
 
 /* ---- New mail ---- */
 
+/* Runs cmd with /bin/sh in the background, away from the terminal (its
+ * input and output on /dev/null, the log as stderr): the screen is ours. */
 static void run_detached(const char *cmd)
 {
 	pid_t pid = fork();
@@ -136,6 +139,11 @@ static void run_detached(const char *cmd)
 		/* a grandchild, so nobody has to reap it */
 		if (fork() == 0) {
 			setsid();
+			int fd = open("/dev/null", O_RDWR);
+			if (fd >= 0) {
+				dup2(fd, STDIN_FILENO);
+				dup2(fd, STDOUT_FILENO);
+			}
 			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 			_exit(127);
 		}
@@ -146,20 +154,62 @@ static void run_detached(const char *cmd)
 			;
 }
 
+/* Appends s to b quoted for the shell: in single quotes, a quote as '\''. */
+static void add_shell_quoted(struct buf *b, const char *s)
+{
+	buf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_adds(b, "'\\''");
+		else
+			buf_addc(b, *s);
+	}
+	buf_addc(b, '\'');
+}
+
+/* new_mail_command with %n (the count), %a (the account), %f (the folder)
+ * and %% replaced, the values quoted; also in $POSTIE_NEW, $POSTIE_ACCOUNT
+ * and $POSTIE_FOLDER. A new string. */
+static char *new_mail_cmdline(const char *cmd, unsigned long long n, const char *account,
+			      const char *folder)
+{
+	struct buf b = BUF_INIT;
+	char num[32];
+	snprintf(num, sizeof num, "%llu", n);
+	buf_addf(&b, "POSTIE_NEW=%s POSTIE_ACCOUNT=", num);
+	add_shell_quoted(&b, account);
+	buf_adds(&b, " POSTIE_FOLDER=");
+	add_shell_quoted(&b, folder);
+	buf_adds(&b, "; export POSTIE_NEW POSTIE_ACCOUNT POSTIE_FOLDER; ");
+	for (const char *c = cmd; *c; c++) {
+		if (c[0] != '%' || !c[1]) {
+			buf_addc(&b, *c);
+			continue;
+		}
+		switch (*++c) {
+		case 'n': buf_adds(&b, num); break;
+		case 'a': add_shell_quoted(&b, account); break;
+		case 'f': add_shell_quoted(&b, folder); break;
+		case '%': buf_addc(&b, '%'); break;
+		default: buf_addc(&b, '%'); buf_addc(&b, *c); break;
+		}
+	}
+	return buf_detach(&b, NULL);
+}
+
 static void new_mail(struct tui *t, struct event *ev)
 {
 	const struct store_folder *f = tui_folder(t, ev->account, ev->folder);
+	const char *account = account_name(tui_account(t, ev->account));
+	const char *folder = f ? f->name : "?";
 	tui_message(t, false, ngettext("New mail in %s/%s: %llu message.",
 				       "New mail in %s/%s: %llu messages.", ev->n1),
-		    account_name(tui_account(t, ev->account)), f ? f->name : "?",
-		    (unsigned long long)ev->n1);
+		    account, folder, (unsigned long long)ev->n1);
 	if (t->conf->global.bell)
 		beep();
 	const char *cmd = t->conf->global.new_mail_command;
 	if (cmd) {
-		char *full = xasprintf("POSTIE_NEW=%llu POSTIE_ACCOUNT='%s' %s",
-				       (unsigned long long)ev->n1,
-				       account_name(tui_account(t, ev->account)), cmd);
+		char *full = new_mail_cmdline(cmd, (unsigned long long)ev->n1, account, folder);
 		run_detached(full);
 		free(full);
 	}

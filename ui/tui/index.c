@@ -310,11 +310,25 @@ static void quit_done(struct tui *t, void *aux, const char *answer, int choice)
 		t->quit = true;
 }
 
+/* Asks only when there is work that quitting leaves undone: a message
+ * being written, or mail still waiting in an outbox. */
 static void quit(struct tui *t)
 {
 	if (compose_unsaved(t)) {
 		prompt_yesno(t, _("A message is being written and not saved. Quit anyway?"), false,
 			     quit_done, NULL);
+		return;
+	}
+	size_t unsent = 0;
+	for (size_t i = 0; i < t->n_accts; i++)
+		unsent += account_unsent(tui_account(t, i));
+	if (unsent) {
+		char *q = xasprintf(ngettext("%zu message waits in the outbox; it goes out the next "
+					     "time postie runs. Quit anyway?",
+					     "%zu messages wait in the outbox; they go out the next "
+					     "time postie runs. Quit anyway?", unsent), unsent);
+		prompt_yesno(t, q, false, quit_done, NULL);
+		free(q);
 		return;
 	}
 	t->quit = true;
