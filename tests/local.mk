@@ -42,4 +42,4 @@ include $(srcdir)/tests/fuzz/local.mk
 
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) $(SCRIPT_TESTS)
-EXTRA_DIST += $(SCRIPT_TESTS) tests/lib/postie_test.py
+EXTRA_DIST += $(SCRIPT_TESTS) tests/lib/postie_test.py tests/run.sh tests/deps.sh
