@@ -57,14 +57,8 @@ struct transfer {
 
 static char **complete_dest(struct tui *t, void *aux, const char *word)
 {
-	struct transfer *x = aux;
-	const store_folders *l = &t->accts[x->account].folders;
-	char **v = xcalloc(l->n + 1, sizeof *v);
-	size_t n = 0;
-	for (size_t i = 0; i < l->n; i++)
-		if (str_casestartswith(l->v[i].name, word) && !(l->v[i].attrs & FOLDER_NOSELECT))
-			v[n++] = xstrdup(l->v[i].name);
-	return v;
+	const struct transfer *x = aux;
+	return tui_folder_completions(t, x->account, word);
 }
 
 static void transfer_done(struct tui *t, void *aux, const char *answer, int choice)

@@ -27,6 +27,17 @@ const struct store_folder *tui_folder(const struct tui *t, size_t account, uint3
 	return NULL;
 }
 
+char **tui_folder_completions(const struct tui *t, size_t account, const char *word)
+{
+	const store_folders *l = &t->accts[account].folders;
+	char **v = xcalloc(l->n + 1, sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (str_casestartswith(l->v[i].name, word) && !(l->v[i].attrs & FOLDER_NOSELECT))
+			v[n++] = xstrdup(l->v[i].name);
+	return v;
+}
+
 const struct store_folder *tui_folder_named(const struct tui *t, size_t account,
 					    const char *name)
 {

@@ -224,14 +224,7 @@ static void sort_done(struct tui *t, void *aux, const char *answer, int choice)
 
 static char **complete_folder(struct tui *t, void *aux, const char *word)
 {
-	size_t acct = (size_t)(uintptr_t)aux;
-	const store_folders *l = &t->accts[acct].folders;
-	char **v = xcalloc(l->n + 1, sizeof *v);
-	size_t n = 0;
-	for (size_t i = 0; i < l->n; i++)
-		if (str_casestartswith(l->v[i].name, word) && !(l->v[i].attrs & FOLDER_NOSELECT))
-			v[n++] = xstrdup(l->v[i].name);
-	return v;
+	return tui_folder_completions(t, (size_t)(uintptr_t)aux, word);
 }
 
 static void change_folder_done(struct tui *t, void *aux, const char *answer, int choice)

@@ -159,6 +159,9 @@ void tui_open_folder(struct tui *t, size_t account, uint32_t folder);
 const struct store_folder *tui_folder(const struct tui *t, size_t account, uint32_t id);
 const struct store_folder *tui_folder_named(const struct tui *t, size_t account,
 					    const char *name);
+/* The selectable folders of an account starting with word (any case), for a
+ * prompt's completion: a NULL-terminated array of new strings. */
+char **tui_folder_completions(const struct tui *t, size_t account, const char *word);
 
 /* ---- draw.c ---- */
 void draw_init_colors(struct tui *t);
