@@ -54,6 +54,15 @@ class TAP:
                 self.diag(diag)
         return bool(cond)
 
+    def todo(self, cond, name, why):
+        """A check of a known open problem: a failure is reported as TODO
+        (XFAIL for automake), a success as a plain ok."""
+        if cond:
+            return self.ok(True, name)
+        self.n += 1
+        print("not ok %d - %s # TODO %s" % (self.n, name.replace("#", " "), why), flush=True)
+        return False
+
     def eq(self, got, want, name):
         return self.ok(got == want, name,
                        None if got == want else "got:      %r\nexpected: %r" % (got, want))
