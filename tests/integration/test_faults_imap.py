@@ -16,7 +16,7 @@ import os
 import random
 import subprocess
 
-from faulttest import Watchdog, by_message_id, seeds, server_bodies, server_message_ids
+from faulttest import Watchdog, by_message_id, check_faulted_run, seeds, server_bodies, server_message_ids
 from faultproxy import FaultProxy
 from imaptest import CAPS, diff, postie_list, postie_state, server_state
 from postie_test import TAP, Postie
@@ -182,18 +182,8 @@ def faulty_run(w, p, rng, label, fault, action, stats):
     else:
         res = w.run(*action.split(), what=label)
     after = proxy.stats()
-    stats["runs"] += 1
-    stats["failed"] += res.returncode != 0
-    stats["cuts"] += after["cuts"] - before["cuts"]
     stats["bytes"].append(after["down"] - before["down"])
-    key = "last_stall" if fault == "stall" else "last_cut"
-    since = after[key] if after[key] != before[key] else None
-    t.ok(w.prompt(res, since), "%s: %s under %s ends within the timeout of the fault "
-         "(exit %d after %.1f s)" % (label, action, fault, res.returncode, res.took),
-         res.stderr[-1500:])
-    if res.returncode != 0:
-        t.ok(res.stderr.strip() and "localhost" in res.stderr,
-             "%s: the failure names the server" % label, res.stderr[-800:])
+    check_faulted_run(t, w, res, before, after, stats, fault, label, action)
 
 
 def final_checks(w, p, seed, model, stats):

@@ -14,7 +14,7 @@ POSTIE_FAULT_SEEDS=N (default 3) and POSTIE_FAULT_SEED_BASE pick the seeds;
 see tests/lib/faulttest.py."""
 import random
 
-from faulttest import Watchdog, seeds
+from faulttest import Watchdog, check_faulted_run, seeds
 from faultproxy import FaultProxy
 from postie_test import TAP, Postie
 from rig import Rig
@@ -61,17 +61,7 @@ def faulty_run(w, label, stats):
     else:
         res = w.run("sync", what=label)
     after = proxy.stats()
-    stats["runs"] += 1
-    stats["failed"] += res.returncode != 0
-    stats["cuts"] += after["cuts"] - before["cuts"]
-    key = "last_stall" if fault == "stall" else "last_cut"
-    since = after[key] if after[key] != before[key] else None
-    t.ok(w.prompt(res, since), "%s: %s under %s ends within the timeout of the fault "
-         "(exit %d after %.1f s)" % (label, action, fault, res.returncode, res.took),
-         res.stderr[-1500:])
-    if res.returncode != 0:
-        t.ok(res.stderr.strip() and "localhost" in res.stderr,
-             "%s: the failure names the server" % label, res.stderr[-800:])
+    check_faulted_run(t, w, res, before, after, stats, fault, label, action)
 
 
 def verify(p, account, user, expected, keep, label):

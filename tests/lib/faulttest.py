@@ -120,6 +120,23 @@ class Watchdog:
         return res.ended - since <= self.timeout + slack
 
 
+def check_faulted_run(t, w, res, before, after, stats, fault, label, action):
+    """Counts a run made under a fault in stats (proxy stats before and
+    after it) and checks it ended within the fault's timeout, naming the
+    server when it failed."""
+    stats["runs"] += 1
+    stats["failed"] += res.returncode != 0
+    stats["cuts"] += after["cuts"] - before["cuts"]
+    key = "last_stall" if fault == "stall" else "last_cut"
+    since = after[key] if after[key] != before[key] else None
+    t.ok(w.prompt(res, since), "%s: %s under %s ends within the timeout of the fault "
+         "(exit %d after %.1f s)" % (label, action, fault, res.returncode, res.took),
+         res.stderr[-1500:])
+    if res.returncode != 0:
+        t.ok(res.stderr.strip() and "localhost" in res.stderr,
+             "%s: the failure names the server" % label, res.stderr[-800:])
+
+
 def by_message_id(rows):
     """{Message-ID: [row, ...]} of postie list --json rows."""
     out = {}
