@@ -58,6 +58,7 @@ SCRIPT_TESTS += tests/integration/test_i18n.py tests/integration/test_i18n_tui.p
 SCRIPT_TESTS += \
 	tests/integration/test_imap_sync.py \
 	tests/integration/test_imap_folders.py \
+	tests/integration/test_imap_xlist.py \
 	tests/integration/test_imap_offline.py \
 	tests/integration/test_imap_crash.py \
 	tests/integration/test_imap_odd.py
