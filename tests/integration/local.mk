@@ -28,7 +28,7 @@ EXTRA_DIST += tests/data/mail
 check_PROGRAMS += tests/integration/store-seed
 tests_integration_store_seed_LDADD = $(POSTIE_CORE_LIBS)
 SCRIPT_TESTS += tests/integration/test_tui.py tests/integration/test_tui_rig.py \
-	tests/integration/test_tui_term.py
+	tests/integration/test_tui_term.py tests/integration/test_tui_folders.py
 EXTRA_DIST += tests/lib/tuitest.py
 
 ## POP3 download-and-delete against the rig's Dovecot, with the fault proxy.
