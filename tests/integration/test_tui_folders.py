@@ -56,6 +56,21 @@ t.cleanup(term.quit)
 term.wait_for("alice/INBOX", 20)
 t.ok(eventually(lambda: "online" in term.text(), 30), "the account is online")
 
+# The help screen lists the folder commands under their keys, and the
+# commands without a key too, so that they can be found.
+term.keys("?")
+term.wait_for("Keys of the index screen")
+for _ in range(12):
+    if "search-opposite" in term.text():
+        break
+    term.keys(" ")
+t.ok(re.search(r"^\S+ +create-mailbox +create a folder", term.text(), re.M)
+     or "create-mailbox" in term.text(), "help: create-mailbox is listed", term.text())
+t.ok(re.search(r"\(unbound\) +search-opposite", term.text()),
+     "help: a command without a key is listed as unbound", term.text())
+term.keys("q")
+term.wait_gone("Keys of the index screen")
+
 # create-mailbox: a name with a non-ASCII letter, created and subscribed.
 term.keys("\x1bc")
 term.wait_for("Create folder in alice:")
