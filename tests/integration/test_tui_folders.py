@@ -11,7 +11,7 @@ folder is deleted), and a server's refusal is shown."""
 import re
 import time
 
-from postie_test import TAP, Postie
+from postie_test import TAP, Postie, eventually
 from rig import Rig
 from tuitest import Terminal, ENTER, CTRL_U
 
@@ -41,14 +41,6 @@ def server_folders():
         c.logout()
 
 
-def eventually(cond, timeout=15):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    return cond()
 
 
 term = Terminal(p.argv(), cols=100, rows=30, cwd=t.tmpdir)
