@@ -88,3 +88,6 @@ EXTRA_DIST += tests/integration/valgrind.supp
 ## postie watch started while the server is down: waits, then watches;
 ## a certificate or a refused password stays fatal.
 SCRIPT_TESTS += tests/integration/test_watch_offline.py
+
+## The full-screen interface under random connection cuts (tmux, fault proxy).
+SCRIPT_TESTS += tests/integration/test_faults_tui.py
