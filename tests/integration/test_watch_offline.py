@@ -2,7 +2,8 @@
 logs in before the network is up, a server restarting) waits it out as it
 does after a lost connection: it says it is offline, tries again with a
 growing pause, and once the server is back it connects, watches, and
-reports new mail. What only the user can fix stays fatal at once, with a
+reports new mail; a store that has never synced learns the folder list
+then. What only the user can fix stays fatal at once, with a
 clear message and exit status 1: a certificate that does not verify, a
 password the server refuses. And a --timeout that runs out before any
 connection is a failure, not a silent success."""
@@ -56,6 +57,32 @@ try:
 except subprocess.TimeoutExpired:
     stop(proc)
 t.eq(proc.returncode, 0, "watch --once ends after the new mail")
+
+# -- a store that never synced, the server down: the folders come later ------------------
+r.stop_dovecot()
+fresh = Postie(t.tmpdir, "fresh")
+r.write_postie_account(fresh, "alice", "alice", timeout=5)
+proc = fresh.popen("watch", "--once", "--timeout", "90", stdout=subprocess.PIPE,
+                   stderr=subprocess.PIPE)
+t.cleanup(lambda: stop(proc))
+out, err = Reader(proc.stdout), Reader(proc.stderr)
+t.ok(err.wait("trying again in 1 s", 15), "fresh store, server down: watch waits", err.text())
+r.start_dovecot()
+t.ok(err.wait("watching INBOX", 30), "fresh store: the INBOX is found once connected",
+     err.text())
+time.sleep(0.5)
+r.append("alice", "INBOX", b"From: Bob <bob@example.test>\r\nSubject: to a fresh store\r\n"
+         b"Message-ID: <outage-2@example.test>\r\n\r\nhi\r\n")
+t.ok(out.wait("1 new message in INBOX", 30), "fresh store: the new mail is reported",
+     out.text() + err.text())
+try:
+    proc.wait(timeout=20)
+except subprocess.TimeoutExpired:
+    stop(proc)
+t.eq(proc.returncode, 0, "fresh store: watch --once ends after the new mail")
+res = fresh.run("watch", "--timeout", "20", "Nowhere", timeout=60)
+t.eq(res.returncode, 2, "a folder the server does not have: exit status 2")
+t.contains(res.stderr, "account alice has no folder 'Nowhere'", "and it is named")
 
 # -- the server never comes back within --timeout -----------------------------------------
 r.stop_dovecot()

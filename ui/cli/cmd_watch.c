@@ -20,6 +20,7 @@
 
 struct watch {
 	const char *folder;
+	uint32_t folder_id;     /* 0 until the store knows the folder */
 	bool once;
 	bool got;
 	long poll_ms;
@@ -78,11 +79,36 @@ static void pause_ms(const struct watch *w, int64_t ms)
 	}
 }
 
-/* Connects and catches up with the folder; 0 or -1 (err set). */
-static int connect_and_sync(struct driver *d, uint32_t folder, struct err *err)
+/* The folder's id into w->folder_id if the store knows it (INBOX in any
+ * case); 0 or -1 (err set). */
+static int find_folder(struct store_acct *acct, struct watch *w, struct err *err)
 {
-	int r = d->ops->connect(d, err);
-	return r < 0 ? r : d->ops->sync_folder(d, folder, 0, err);
+	struct store_folder f = { 0 };
+	int r = store_folder_get(acct, w->folder, &f, err);
+	if (r == 0 && str_casecmp(w->folder, "INBOX") == 0)
+		r = store_folder_get(acct, "INBOX", &f, err);
+	if (r > 0)
+		w->folder_id = f.id;
+	store_folder_release(&f);
+	return r < 0 ? -1 : 0;
+}
+
+/* Connects and catches up with the folder; 0 or -1 (err set). A fresh
+ * store learns the folder list from the first connection. */
+static int connect_and_sync(struct driver *d, struct watch *w, struct err *err)
+{
+	if (d->ops->connect(d, err) < 0)
+		return -1;
+	if (!w->folder_id) {
+		if (d->ops->sync_folders && d->ops->sync_folders(d, err) < 0)
+			return -1;
+		if (find_folder(d->store, w, err) < 0)
+			return -1;
+		if (!w->folder_id)
+			return err_set(err, ERR_USAGE, _("account %s has no folder '%s'"),
+				       d->conf->account, w->folder);
+	}
+	return d->ops->sync_folder(d, w->folder_id, 0, err);
 }
 
 /* Waits for changes until the end (or the first new mail with --once),
@@ -90,7 +116,7 @@ static int connect_and_sync(struct driver *d, uint32_t folder, struct err *err)
  * that fails for a passing reason (the server down, no network yet: a
  * watch started at log-in before the Wi-Fi is up) is waited out like a
  * later loss. Returns an exit status. */
-static int watch_loop(struct driver *d, uint32_t folder, struct watch *w)
+static int watch_loop(struct driver *d, struct watch *w)
 {
 	struct err err = ERR_INIT;
 	int64_t backoff = RETRY_MIN_MS;
@@ -101,7 +127,7 @@ static int watch_loop(struct driver *d, uint32_t folder, struct watch *w)
 			break;
 		int r;
 		if (lost) {
-			r = connect_and_sync(d, folder, &err);
+			r = connect_and_sync(d, w, &err);
 			if (r == 0) {
 				if (ever)
 					cli_print(stderr, _("postie: connected again, watching %s\n"),
@@ -115,7 +141,7 @@ static int watch_loop(struct driver *d, uint32_t folder, struct watch *w)
 			}
 		} else {
 			int ms = left > w->poll_ms ? (int)w->poll_ms : (int)left;
-			r = d->ops->wait_changes(d, folder, -1, ms, &err);
+			r = d->ops->wait_changes(d, w->folder_id, -1, ms, &err);
 		}
 		if (r >= 0)
 			continue;
@@ -142,22 +168,23 @@ static int watch(struct cli *cli, const struct account_conf *a, struct watch *w,
 	struct net_ctx *net = cli_net(cli);
 	if (!net)
 		return EXIT_USAGE;
-	struct cli_ops o;
-	int st = cli_ops_open(cli, w->folder, &o);
+	struct cli_acct ca;
+	int st = cli_acct_open(cli, a, true, &ca);
 	if (st)
 		return st;
 	struct sync_observer obs = { .aux = w, .new_mail = on_new_mail, .notice = on_notice };
 	struct driver *d = NULL;
 	struct err err = ERR_INIT;
 	w->end = timeout ? now_ms() + timeout * 1000 : INT64_MAX;
-	if (driver_new(a, o.ca.acct, net, NULL, &obs, &d, &err) < 0)
+	if (find_folder(ca.acct, w, &err) < 0 ||
+	    driver_new(a, ca.acct, net, NULL, &obs, &d, &err) < 0)
 		st = cli_fail_clear(&err);
 	else
-		st = watch_loop(d, o.f.id, w);
+		st = watch_loop(d, w);
 	if (d)
 		d->ops->disconnect(d);
 	driver_free(&d);
-	cli_ops_close(&o);
+	cli_acct_close(&ca);
 	return st;
 }
 
