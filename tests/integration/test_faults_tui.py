@@ -10,7 +10,7 @@ cached body), the journal is empty, every moved message is in Archive once
 and no message is lost or doubled, and nothing hung.
 
 POSTIE_FAULT_SEEDS=N (default 2) and POSTIE_FAULT_SEED_BASE pick the seeds;
-each seed takes about half a minute."""
+each seed takes about 20 seconds."""
 import glob
 import os
 import random
