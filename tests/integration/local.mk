@@ -85,3 +85,10 @@ SCRIPT_TESTS += \
 ## a sync, a show and a session of the interface, no leak, no invalid access.
 SCRIPT_TESTS += tests/integration/test_valgrind.py
 EXTRA_DIST += tests/integration/valgrind.supp
+
+## postie watch started while the server is down: waits, then watches;
+## a certificate or a refused password stays fatal.
+SCRIPT_TESTS += tests/integration/test_watch_offline.py
+
+## The full-screen interface under random connection cuts (tmux, fault proxy).
+SCRIPT_TESTS += tests/integration/test_faults_tui.py
