@@ -142,7 +142,7 @@ static void local_release(local_list *l)
 static int local_uids(struct imap_driver *drv, uint32_t folder, uint32_t from, uint32_t below,
 		      uid_list *out, struct err *err)
 {
-	if (store_msg_uids(drv->d->store, folder, out, err) < 0)
+	if (store_msg_uids_from(drv->d->store, folder, from, out, err) < 0)
 		return -1;
 	size_t n = 0;
 	for (size_t i = 0; i < out->n; i++)
