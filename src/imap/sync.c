@@ -355,15 +355,22 @@ static int sync_new(struct imap_driver *drv, struct store_folder *f, uint32_t fr
 	const struct imap_selected *sel = &drv->sel;
 	bool may_have_new = !known || !sel->uidnext || sel->uidnext > from;
 	int r = 0;
+	/* A folder never synced (or dropped for a new UIDVALIDITY) gets its
+	 * newest messages on the screen before its UIDs are listed. */
+	bool first_screen = !known && !f->n_messages;
 	if (sel->exists && may_have_new)
-		r = imap_search_uids(drv, from, 0, server_new, err);
+		r = first_screen ? imap_search_uids_first_screen(drv, f->id, sel->exists, from,
+								 server_new, err)
+				 : imap_search_uids(drv, from, 0, server_new, err);
 	if (server_new->n > 1)
 		qsort(server_new->v, server_new->n, sizeof *server_new->v, cmp_u32);
 	/* The store holds messages at or past uidnext only when a sync was cut
 	 * short after storing them; their flags may have changed since, and
-	 * the modseq stored at the end of this sync will not report it. */
+	 * the modseq stored at the end of this sync will not report it (those
+	 * of the first screen have just come). */
 	if (r == 0)
-		r = settle_range(drv, f->id, from, 0, true, server_new, n_new_unseen, err);
+		r = settle_range(drv, f->id, from, 0, !first_screen, server_new, n_new_unseen,
+				 err);
 	return r;
 }
 
