@@ -175,9 +175,9 @@ int imap_wire_send_fetch_seq(struct imap_driver *drv, uint32_t first, uint32_t l
 /* fn NULL: FETCH responses with flags go to drv->flagrecs. */
 int imap_wire_read_fetch(struct imap_driver *drv, const char *tag, imap_msg_fn *fn, void *aux,
 			 const char *what, struct err *err);
-/* The same while a UID SEARCH sent behind it is pending: a server may run
- * the two at once and answer the search first (Dovecot does); its UIDs are
- * appended to search. */
+/* The same while a UID SEARCH is pending besides it: a server may run
+ * pipelined commands at once and answer the search first (Dovecot does);
+ * its UIDs are appended to search. */
 int imap_wire_read_fetch_search(struct imap_driver *drv, const char *tag, imap_msg_fn *fn,
 				void *aux, store_uids *search, const char *what,
 				struct err *err);
@@ -228,9 +228,9 @@ int imap_prefetch_bodies(struct imap_driver *drv, uint32_t folder, struct err *e
 int imap_search_uids(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
 		     struct err *err);
 /* For a folder never synced, whose EXISTS is exists: the newest screenful
- * of summaries (by sequence number) into the store first, with the UID
- * SEARCH from:* sent right behind it, then its UIDs (all of [from, *])
- * appended to out; the caller fetches those the store still lacks. */
+ * of summaries (by sequence number) reported to the observer first, then
+ * the UID SEARCH from:* (its UIDs appended to out) and their sizes, then
+ * they are stored; the caller fetches the messages the store still lacks. */
 int imap_search_uids_first_screen(struct imap_driver *drv, uint32_t folder, uint32_t exists,
 				  uint32_t from, store_uids *out, struct err *err);
 
