@@ -424,6 +424,23 @@ static int sync_messages(struct imap_driver *drv, struct store_folder *f, unsign
 	return r;
 }
 
+/* Step 5: the folder's sync state, now (as stored) updated. An unchanged
+ * folder is not written: opening it costs no store transaction. */
+static int save_sync_state(struct imap_driver *drv, struct store_folder *now, uint32_t uidnext,
+			   bool full, struct err *err)
+{
+	uint64_t modseq = drv->condstore ? drv->sel.modseq : 0;
+	if (!full && now->uidvalidity == drv->sel.uidvalidity && now->uidnext == uidnext &&
+	    now->highestmodseq == modseq)
+		return 0;
+	now->uidvalidity = drv->sel.uidvalidity;
+	now->uidnext = uidnext;
+	now->highestmodseq = modseq;
+	if (full)
+		now->last_full_check = (int64_t)time(NULL);
+	return store_folder_update(drv->d->store, now, err);
+}
+
 int imap_sync_folder(struct driver *d, uint32_t folder, unsigned flags, struct err *err)
 {
 	struct imap_driver *drv = imap_drv(d);
@@ -454,14 +471,8 @@ int imap_sync_folder(struct driver *d, uint32_t folder, unsigned flags, struct e
 	struct store_folder now = { 0 };
 	if (r == 0)
 		r = store_folder_get_id(d->store, folder, &now, err) > 0 ? 0 : -1;
-	if (r == 0) {
-		now.uidvalidity = drv->sel.uidvalidity;
-		now.uidnext = uidnext;
-		now.highestmodseq = drv->condstore ? drv->sel.modseq : 0;
-		if (full || !known)
-			now.last_full_check = (int64_t)time(NULL);
-		r = store_folder_update(d->store, &now, err);
-	}
+	if (r == 0)
+		r = save_sync_state(drv, &now, uidnext, full || !known, err);
 	const struct sync_observer *o = d->obs;
 	if (r == 0 && o && o->folders_changed &&
 	    (now.n_messages != n_before || now.n_unseen != unseen_before))
