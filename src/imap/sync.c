@@ -13,7 +13,9 @@
  *  3. New messages: UID SEARCH UID uidnext:* gives the server's new UIDs
  *     (skipped when SELECT's UIDNEXT says there are none); those the store
  *     already holds (from an interrupted sync) are skipped, the rest fetched
- *     newest first in batches (fetch.c).
+ *     newest first in batches (fetch.c). A folder the store holds nothing
+ *     of gets its newest screenful by sequence number before the search,
+ *     whose answer grows with the folder.
  *  4. Unless step 2 diffed everything, the number of known messages on the
  *     server (EXISTS minus the new ones) is compared with the store's: they
  *     differ only when something was expunged unseen (CONDSTORE reports no
