@@ -61,7 +61,8 @@ SCRIPT_TESTS += \
 	tests/integration/test_imap_xlist.py \
 	tests/integration/test_imap_offline.py \
 	tests/integration/test_imap_crash.py \
-	tests/integration/test_imap_odd.py
+	tests/integration/test_imap_odd.py \
+	tests/integration/test_imap_first_screen.py
 EXTRA_DIST += tests/lib/imaptest.py
 check_PROGRAMS += tests/integration/imap-probe
 tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)
