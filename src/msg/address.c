@@ -18,6 +18,8 @@ struct item {
 	bool has_angle, has_comment, space;
 	bool after_angle;       /* words after the <...> */
 	bool phrase_spaced;     /* the phrase has blanks between words */
+	bool bare_at;           /* an '@' outside quoted strings: an address, so a
+				 * ':' after it does not start a group */
 };
 
 /* The state of one parse. */
@@ -98,7 +100,7 @@ static void item_reset(struct item *it)
 	buf_reset(&it->comment);
 	buf_reset(&it->angle);
 	it->has_angle = it->has_comment = it->space = false;
-	it->after_angle = it->phrase_spaced = false;
+	it->after_angle = it->phrase_spaced = it->bare_at = false;
 }
 
 /* The address inside <...>, without blanks and an obsolete source route. */
@@ -302,6 +304,8 @@ static size_t word(struct parse *p, const char *value, size_t len, size_t i)
 	}
 	if (p->it.has_angle)
 		p->it.after_angle = true;
+	if (memchr(value + i, '@', j - i))
+		p->it.bare_at = true;
 	phrase_add(&p->it, value + i, j - i);
 	buf_add(&p->it.bare, value + i, j - i);
 	return j;
@@ -368,7 +372,7 @@ static size_t step(struct parse *p, const char *value, size_t len, size_t i, str
 			item_emit(p);
 		return i + 1;
 	}
-	if (c == ':' && !it->has_angle && !memchr(buf_cstr(&it->bare), '@', it->bare.len)) {
+	if (c == ':' && !it->has_angle && !it->bare_at) {
 		group_start(p);
 		return i + 1;
 	}
@@ -453,6 +457,12 @@ char *msg_addr_list_format(const struct msg_addr_list *list)
 	return buf_detach(&b, NULL);
 }
 
+/* Control characters and DEL, which no quoted string may hold. */
+static bool is_ctl(char c)
+{
+	return (unsigned char)c < ' ' || c == 0x7f;
+}
+
 /* A display name as it must be typed to parse back: bare when it is atoms
  * (8-bit text counts as atom text here), else quoted. */
 static void add_name(struct buf *b, const char *name)
@@ -460,7 +470,7 @@ static void add_name(struct buf *b, const char *name)
 	bool plain = *name && *name != ' ';
 	for (const char *p = name; *p && plain; p++)
 		if (strchr("()<>[]:;@\\,.\"", *p) || (*p == ' ' && (p[1] == ' ' || !p[1])) ||
-		    ((unsigned char)*p < ' '))
+		    is_ctl(*p))
 			plain = false;
 	if (plain) {
 		buf_adds(b, name);
@@ -470,7 +480,7 @@ static void add_name(struct buf *b, const char *name)
 	for (const char *p = name; *p; p++) {
 		if (*p == '"' || *p == '\\')
 			buf_addc(b, '\\');
-		buf_addc(b, (unsigned char)*p < ' ' ? ' ' : *p);
+		buf_addc(b, is_ctl(*p) ? ' ' : *p);
 	}
 	buf_addc(b, '"');
 }
@@ -480,7 +490,7 @@ static void add_name(struct buf *b, const char *name)
 static const char *group_name(const char *name)
 {
 	for (const char *p = name; *p; p++)
-		if ((unsigned char)*p > ' ')
+		if (!is_ctl(*p) && *p != ' ')
 			return name;
 	return "group";
 }

@@ -230,6 +230,17 @@ static void test_addresses(void)
 	addr_good("<a@x.org>", "a@x.org", 1, "angle only");
 	addr_good("a@[192.0.2.1]", "a@[192.0.2.1]", 1, "domain literal");
 	addr_good(" , a@x.org ,, ", "a@x.org", 1, "empty entries skipped");
+	/* An '@' in a quoted group name is text, not an address (fuzz-address). */
+	addr_good("\"sales@x\": a@x.org;", "\"sales@x\": a@x.org;", 1, "a group named with an @");
+	addr_good("\"x@y\":;", "\"x@y\":;", 1, "an empty group named with an @");
+	/* DEL is written as a blank: no quoted string may hold it. */
+	struct msg_addr_list del = ARRAY_INIT;
+	struct msg_addr g = { NULL, xstrdup(""), xstrdup("a\177b@c") };
+	ARRAY_PUSH(&del, g);
+	char *typed = msg_addr_list_format_input(&del);
+	is_str(typed, "\"a b@c\":;", "address: DEL in a group name written as a blank");
+	free(typed);
+	msg_addr_list_release(&del);
 
 	struct msg_addr_list l = ARRAY_INIT;
 	msg_addr_list_parse_input("Jürgen Müller <j@x.de>, \"Doe, John\" <j@x.org>, "
