@@ -717,6 +717,66 @@ static void test_index(struct store_acct *a)
 	store_folder_release(&f);
 }
 
+static bool same_index(const struct store_index *x, const struct store_index *y)
+{
+	if (x->n != y->n)
+		return false;
+	for (size_t i = 0; i < x->n; i++) {
+		const struct store_index_msg *m = &x->msgs[i], *n = &y->msgs[i];
+		if (m->uid != n->uid || m->flags != n->flags || m->date != n->date ||
+		    strcmp(store_index_str(x, m->subject), store_index_str(y, n->subject)) ||
+		    strcmp(store_index_str(x, m->from), store_index_str(y, n->from)))
+			return false;
+	}
+	return true;
+}
+
+/* The newest part, then the rest: the same index as one load, the newest
+ * messages first, whole chunks, never another folder's. */
+static void test_index_newest(struct store_acct *a)
+{
+	struct store_folder f = { 0 }, after = { 0 }, small = { 0 };
+	store_folder_ensure(a, "Newest", &f, NULL);
+	store_folder_ensure(a, "After", &after, NULL);
+	store_folder_ensure(a, "Small", &small, NULL);
+	put_range(a, f.id, 5, 30000, 10, 0, false);     /* 3000, with gaps between UIDs */
+	put_range(a, after.id, 40000, 40500, 1, 0, false);
+	put_range(a, small.id, 1, 1000, 1, 0, false);
+	struct store_index part = STORE_INDEX_INIT, whole = STORE_INDEX_INIT;
+	struct store_index_tail tail = STORE_INDEX_TAIL_INIT;
+	struct err e = ERR_INIT;
+	is_int(store_index_load_newest(a, f.id, 300, &part, &tail, &e), 0,
+	       "the newest part of a large folder: more follows (%s)", err_msg(&e));
+	ok(part.n >= 300 && part.n < 300 + 256 && part.msgs[part.n - 1].uid == 29995,
+	   "it holds at least 300 messages, up to the newest, in whole chunks (%zu)", part.n);
+	ok(part.msgs[0].uid == 29995 - 10 * (uint32_t)(part.n - 1) && tail.base <= part.msgs[0].uid,
+	   "with no gap, from the tail's first chunk on (base %u)", tail.base);
+	is_int(store_index_load_rest(a, &tail, &whole, &e), 0, "then the rest: %s", err_msg(&e));
+	ok(tail.raw.data == NULL && tail.recs.n == 0, "which releases the tail");
+	struct store_index one = STORE_INDEX_INIT;
+	store_index_load(a, f.id, &one, NULL);
+	ok(whole.n == 3000 && same_index(&whole, &one), "the same index as one load (%zu)",
+	   whole.n);
+	is_int(store_index_load_newest(a, small.id, 300, &part, &tail, &e), 1,
+	       "a folder under 4 x the part loads whole");
+	ok(part.n == 1000 && tail.raw.data == NULL, "every message, no tail (%zu)", part.n);
+	is_int(store_index_load_newest(a, after.id, 100, &part, &tail, &e), 0,
+	       "a folder with another after it");
+	ok(part.n >= 100 && part.msgs[part.n - 1].uid == 40500 && part.msgs[0].uid > 30000,
+	   "its newest, nothing of the folder before it (%zu)", part.n);
+	store_index_tail_release(&tail);
+	ok(tail.raw.data == NULL, "a tail may be dropped without the rest");
+	is_int(store_index_load_newest(a, 99999, 100, &part, &tail, &e), -1, "a missing folder");
+	is_int(e.kind, ERR_NOT_FOUND, "... is not found");
+	err_clear(&e);
+	store_index_release(&part);
+	store_index_release(&whole);
+	store_index_release(&one);
+	store_folder_release(&f);
+	store_folder_release(&after);
+	store_folder_release(&small);
+}
+
 static void test_compact(void)
 {
 	struct store *s = fixture_store(dir, 0);
@@ -780,6 +840,7 @@ int main(void)
 	test_journal_v1();
 	test_outbox(a);
 	test_index(a);
+	test_index_newest(a);
 	ok(fixture_check_clean(a), "the whole store checks clean");
 	store_acct_close(&a);
 	a = fixture_acct(s, "home", STORE_ACCT_PRIMARY, 0);
