@@ -12,7 +12,9 @@
  *   connected_ms   logged in
  *   synced_ms      the folder was in line with the server: the whole index ready
  *   quit_ms        everything was released and closed again
- *   peak_rss_kib, index_bytes, messages */
+ *   peak_rss_kib, index_bytes, messages
+ *   start_s        the command's start on CLOCK_MONOTONIC, in seconds, so that
+ *                  a caller can tell the start-up before it from the exit after */
 #include "common.h"
 
 #include <pthread.h>
@@ -217,10 +219,11 @@ static int open_folder(struct cli *cli, const struct account_conf *a, const char
 	       "\"index_ms\":%.1f,\"index_messages\":%zu,\"last_uid\":%u,"
 	       "\"first_screen_ms\":%.1f,"
 	       "\"connected_ms\":%.1f,\"synced_ms\":%.1f,\"quit_ms\":%.1f,\"messages\":%zu,"
-	       "\"peak_rss_kib\":%ld,\"index_bytes\":%zu}\n",
+	       "\"peak_rss_kib\":%ld,\"index_bytes\":%zu,\"start_s\":%.6f}\n",
 	       t.first_part_ms, t.first_part_n, t.first_part_last, t.index_ms, t.index_n,
 	       t.index_last, b->first_screen, t.connected_ms, t.synced_ms, quit_ms,
-	       messages, rss, index_bytes);
+	       messages, rss, index_bytes,
+	       (double)b->start.tv_sec + (double)b->start.tv_nsec / 1e9);
 	return st;
 }
 
