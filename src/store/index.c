@@ -224,6 +224,8 @@ int store_index_load_newest(struct store_acct *a, uint32_t folder, size_t min,
 	struct kv *kv = load_begin(a, folder, idx, min, &t->n_messages, err);
 	if (!kv)
 		return -1;
+	if (min == 0)
+		min = 1;        /* an empty tail would tell the rest nothing */
 	struct tail_ctx c = { t, t->n_messages < 4 * (uint64_t)min ? SIZE_MAX : min, 0, false };
 	unsigned char prefix[5];
 	chunk_prefix(prefix, folder);

@@ -757,6 +757,9 @@ static void test_index_newest(struct store_acct *a)
 	store_index_load(a, f.id, &one, NULL);
 	ok(whole.n == 3000 && same_index(&whole, &one), "the same index as one load (%zu)",
 	   whole.n);
+	ok(store_index_load_newest(a, f.id, 0, &part, &tail, &e) == 0 && part.n > 0 &&
+	   store_index_load_rest(a, &tail, &whole, &e) == 0 && same_index(&whole, &one),
+	   "a part asked of no messages still holds some, and the rest all");
 	is_int(store_index_load_newest(a, small.id, 300, &part, &tail, &e), 1,
 	       "a folder under 4 x the part loads whole");
 	ok(part.n == 1000 && tail.raw.data == NULL, "every message, no tail (%zu)", part.n);
