@@ -54,18 +54,16 @@ static void post_index(struct account *a, struct request *r, struct store_index 
 }
 
 /* The newest messages first, so that the first screen of a folder costs the
- * same at any size, then the whole index, which reads from the file only
- * the chunks the first part did not. */
+ * same at any size, then the whole index. */
 static int load_index(struct account *a, struct request *r, struct err *err)
 {
-	struct store_index_tail tail = STORE_INDEX_TAIL_INIT;
 	struct store_index *idx = index_new();
-	int whole = store_index_load_newest(a->store, r->folder, STORE_INDEX_NEWEST_PART, idx, &tail,
+	int whole = store_index_load_newest(a->store, r->folder, STORE_INDEX_NEWEST_PART, idx,
 					    err);
 	if (whole == 0) {
 		post_index(a, r, idx, true);
 		idx = index_new();
-		whole = store_index_load_rest(a->store, &tail, idx, err);
+		whole = store_index_load(a->store, r->folder, idx, err);
 	}
 	if (whole < 0) {
 		store_index_release(idx);

@@ -69,7 +69,6 @@ static void fill_msg(struct store_index *idx, struct store_index_msg *m,
 struct load_ctx {
 	struct store_index *idx;
 	const char *path;
-	uint32_t stop;          /* store_index_load_rest(): where the tail begins */
 };
 
 /* One chunk record, parsed in place from the engine's buffer. */
@@ -147,7 +146,7 @@ int store_index_load(struct store_acct *a, uint32_t folder, struct store_index *
 		return -1;
 	unsigned char prefix[5];
 	chunk_prefix(prefix, folder);
-	struct load_ctx c = { idx, kv_path(kv), 0 };
+	struct load_ctx c = { idx, kv_path(kv) };
 	if (kv_scan(kv, prefix, 5, NULL, 0, 0, load_chunk, &c, err) < 0) {
 		store_index_release(idx);
 		return -1;
@@ -156,13 +155,6 @@ int store_index_load(struct store_acct *a, uint32_t folder, struct store_index *
 }
 
 /* ---- Newest first ---- */
-
-void store_index_tail_release(struct store_index_tail *t)
-{
-	buf_release(&t->raw);
-	ARRAY_RELEASE(&t->recs);
-	*t = (struct store_index_tail)STORE_INDEX_TAIL_INIT;
-}
 
 /* How many summaries a chunk record holds, from its header alone (0 when
  * it is garbled: parsing it says so). */
@@ -176,15 +168,15 @@ static size_t chunk_count(const void *val, size_t vlen)
 }
 
 struct tail_ctx {
-	struct store_index_tail *t;
 	size_t want, have;
-	bool more;              /* a chunk older than the tail exists */
+	uint32_t base;          /* the first UID of the oldest chunk counted */
+	bool more;              /* a chunk older than those exists */
 };
 
-/* One record of the backwards scan: copied into the tail until it holds
- * enough messages; the next one only tells that more remain. */
-static int collect_chunk(const void *key, size_t klen, const void *val, size_t vlen,
-			 void *aux, struct err *err)
+/* One record of the backwards scan: counted until the chunks hold enough
+ * messages; the next one only tells that more remain. */
+static int count_back(const void *key, size_t klen, const void *val, size_t vlen, void *aux,
+		      struct err *err)
 {
 	(void)err;
 	struct tail_ctx *c = aux;
@@ -192,82 +184,38 @@ static int collect_chunk(const void *key, size_t klen, const void *val, size_t v
 		c->more = true;
 		return 1;
 	}
-	ARRAY_PUSH(&c->t->recs, c->t->raw.len);
-	enc_bytes(&c->t->raw, key, klen);
-	enc_bytes(&c->t->raw, val, vlen);
-	c->t->base = klen == 9 ? be32_get((const char *)key + 5) : 0;
+	c->base = klen == 9 ? be32_get((const char *)key + 5) : 0;
 	c->have += chunk_count(val, vlen);
 	return 0;
 }
 
-/* Parses the tail's records, oldest first, onto the end of idx. */
-static int load_tail(struct load_ctx *c, const struct store_index_tail *t, struct err *err)
-{
-	for (size_t i = t->recs.n; i-- > 0;) {
-		struct dec d;
-		dec_init(&d, t->raw.data + t->recs.v[i], t->raw.len - t->recs.v[i]);
-		size_t klen, vlen;
-		const void *key = dec_str(&d, &klen);
-		const void *val = dec_str(&d, &vlen);
-		if (load_chunk(key, klen, val, vlen, c, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 int store_index_load_newest(struct store_acct *a, uint32_t folder, size_t min,
-			    struct store_index *idx, struct store_index_tail *t,
-			    struct err *err)
+			    struct store_index *idx, struct err *err)
 {
-	store_index_tail_release(t);
-	t->folder = folder;
-	struct kv *kv = load_begin(a, folder, idx, min, &t->n_messages, err);
+	if (min == 0)
+		min = 1;
+	uint64_t n = 0;
+	struct kv *kv = load_begin(a, folder, idx, min, &n, err);
 	if (!kv)
 		return -1;
-	if (min == 0)
-		min = 1;        /* an empty tail would tell the rest nothing */
-	struct tail_ctx c = { t, t->n_messages < 4 * (uint64_t)min ? SIZE_MAX : min, 0, false };
+	struct tail_ctx c = { n < 4 * (uint64_t)min ? SIZE_MAX : min, 0, 0, false };
 	unsigned char prefix[5];
 	chunk_prefix(prefix, folder);
-	struct load_ctx lc = { idx, kv_path(kv), 0 };
-	if (kv_scan(kv, prefix, 5, NULL, 0, KV_SCAN_REVERSE, collect_chunk, &c, err) < 0 ||
-	    load_tail(&lc, t, err) < 0) {
+	/* Counting backwards reads the records in place; the forward pass
+	 * then finds them in the engine's cache. */
+	struct buf key = BUF_INIT;
+	struct load_ctx lc = { idx, kv_path(kv) };
+	int r = kv_scan(kv, prefix, 5, NULL, 0, KV_SCAN_REVERSE, count_back, &c, err);
+	if (r == 0 && c.have) {
+		chunk_key(&key, folder, c.base);
+		r = kv_scan(kv, prefix, 5, key.data, key.len, 0, load_chunk, &lc, err);
+	}
+	buf_release(&key);
+	if (r < 0) {
 		store_index_release(idx);
-		store_index_tail_release(t);
 		return -1;
 	}
-	if (c.more)
-		return 0;
-	store_index_tail_release(t);
-	return 1;
-}
-
-/* The forward scan of the rest: every chunk older than the tail. */
-static int load_older(const void *key, size_t klen, const void *val, size_t vlen, void *aux,
-		      struct err *err)
-{
-	struct load_ctx *c = aux;
-	if (klen == 9 && be32_get((const char *)key + 5) >= c->stop)
-		return 1;
-	return load_chunk(key, klen, val, vlen, c, err);
-}
-
-int store_index_load_rest(struct store_acct *a, struct store_index_tail *t,
-			  struct store_index *idx, struct err *err)
-{
-	struct kv *kv = load_begin(a, t->folder, idx, t->n_messages, NULL, err);
-	int r = -1;
-	if (kv) {
-		unsigned char prefix[5];
-		chunk_prefix(prefix, t->folder);
-		struct load_ctx c = { idx, kv_path(kv), t->base };
-		r = kv_scan(kv, prefix, 5, NULL, 0, 0, load_older, &c, err) < 0 ? -1
-		    : load_tail(&c, t, err);
-	}
-	if (r < 0)
-		store_index_release(idx);
-	store_index_tail_release(t);
-	return r;
+	return c.more ? 0 : 1;
 }
 
 static size_t search(const struct store_index *idx, uint32_t uid)

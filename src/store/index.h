@@ -23,8 +23,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/array.h"
-#include "util/buf.h"
 #include "util/strpool.h"
 
 struct err;
@@ -62,40 +60,18 @@ int store_index_load(struct store_acct *acct, uint32_t folder, struct store_inde
 		     struct err *err);
 void store_index_release(struct store_index *idx);
 
-/* Loading in two steps, so that a folder shows its newest messages at once
- * whatever its size: store_index_load_newest() reads the folder's newest
- * chunks backwards from the end, store_index_load_rest() then builds the
- * whole index, reading from the file only the older chunks (the newest are
- * kept, as read, in the tail). Nothing may write to the store in between.
- *
- * Ownership: the tail owns its copies; store_index_load_rest() and
- * store_index_tail_release() free them. */
 /* What the interface loads first: more messages than any screen shows. */
 #define STORE_INDEX_NEWEST_PART 256
 
-struct store_index_tail {
-	uint32_t folder;
-	uint32_t base;                  /* the first UID of the tail's oldest chunk */
-	uint64_t n_messages;            /* the folder's count, to size the whole index */
-	struct buf raw;                 /* the tail's records, newest first */
-	ARRAY(size_t) recs;             /* where each starts in raw */
-};
-
-#define STORE_INDEX_TAIL_INIT { 0, 0, 0, BUF_INIT, ARRAY_INIT }
-
 /* Loads into idx (released first) the newest whole chunks of folder that
- * hold at least min messages. 1: that is the whole folder (a folder of less
- * than 4 x min messages always is: splitting it would gain under a
- * millisecond) and tail is empty; 0: older messages remain, for
- * store_index_load_rest() with tail; -1: error. */
+ * hold at least min messages, so that a folder shows its newest messages at
+ * once whatever its size: the chunks are counted backwards from the end,
+ * then read forwards. 1: that is the whole folder (a folder of less than
+ * 4 x min messages always is: splitting it would gain under a millisecond);
+ * 0: older messages remain (store_index_load() then loads the whole, finding
+ * the newest chunks in the engine's cache); -1: error. */
 int store_index_load_newest(struct store_acct *acct, uint32_t folder, size_t min,
-			    struct store_index *idx, struct store_index_tail *tail,
-			    struct err *err);
-/* Loads the whole folder of tail into idx (released first) and releases
- * tail, whether it succeeds or not. */
-int store_index_load_rest(struct store_acct *acct, struct store_index_tail *tail,
-			  struct store_index *idx, struct err *err);
-void store_index_tail_release(struct store_index_tail *tail);
+			    struct store_index *idx, struct err *err);
 
 static inline const char *store_index_str(const struct store_index *idx, uint32_t ref)
 {

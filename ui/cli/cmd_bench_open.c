@@ -138,16 +138,15 @@ static uint32_t last_uid(const struct store_index *idx)
  * interface: the newest part (the first screen), then the whole. */
 static int load_index(struct bench *b, uint32_t folder, struct timings *t, struct err *err)
 {
-	struct store_index_tail tail = STORE_INDEX_TAIL_INIT;
 	int whole = store_index_load_newest(b->acct, folder, STORE_INDEX_NEWEST_PART, &b->idx,
-					    &tail, err);
+					    err);
 	t->first_part_ms = since(b);
 	t->first_part_n = b->idx.n;
 	t->first_part_last = last_uid(&b->idx);
 	if (b->idx.n >= FIRST_SCREEN)
 		b->first_screen = t->first_part_ms;
 	if (whole == 0)
-		whole = store_index_load_rest(b->acct, &tail, &b->idx, err);
+		whole = store_index_load(b->acct, folder, &b->idx, err);
 	t->index_ms = since(b);
 	t->index_n = b->idx.n;
 	t->index_last = last_uid(&b->idx);
