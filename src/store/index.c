@@ -169,6 +169,7 @@ static size_t chunk_count(const void *val, size_t vlen)
 
 struct tail_ctx {
 	size_t want, have;
+	size_t chunks;          /* counted (a garbled one may count no message) */
 	uint32_t base;          /* the first UID of the oldest chunk counted */
 	bool more;              /* a chunk older than those exists */
 };
@@ -186,6 +187,7 @@ static int count_back(const void *key, size_t klen, const void *val, size_t vlen
 	}
 	c->base = klen == 9 ? be32_get((const char *)key + 5) : 0;
 	c->have += chunk_count(val, vlen);
+	c->chunks++;
 	return 0;
 }
 
@@ -198,7 +200,7 @@ int store_index_load_newest(struct store_acct *a, uint32_t folder, size_t min,
 	struct kv *kv = load_begin(a, folder, idx, min, &n, err);
 	if (!kv)
 		return -1;
-	struct tail_ctx c = { n < 4 * (uint64_t)min ? SIZE_MAX : min, 0, 0, false };
+	struct tail_ctx c = { n < 4 * (uint64_t)min ? SIZE_MAX : min, 0, 0, 0, false };
 	unsigned char prefix[5];
 	chunk_prefix(prefix, folder);
 	/* Counting backwards reads the records in place; the forward pass
@@ -206,7 +208,7 @@ int store_index_load_newest(struct store_acct *a, uint32_t folder, size_t min,
 	struct buf key = BUF_INIT;
 	struct load_ctx lc = { idx, kv_path(kv) };
 	int r = kv_scan(kv, prefix, 5, NULL, 0, KV_SCAN_REVERSE, count_back, &c, err);
-	if (r == 0 && c.have) {
+	if (r == 0 && c.chunks) {
 		chunk_key(&key, folder, c.base);
 		r = kv_scan(kv, prefix, 5, key.data, key.len, 0, load_chunk, &lc, err);
 	}

@@ -762,6 +762,19 @@ static void test_index_newest(struct store_acct *a)
 	       "a folder with another after it");
 	ok(part.n >= 100 && newest_of(&part, &whole) && part.msgs[0].uid > 30000,
 	   "its newest, nothing of the folder before it (%zu)", part.n);
+	/* A garbled newest chunk (its header says no message) is reported. */
+	struct buf key = BUF_INIT;
+	chunk_key(&key, after.id, 900000);
+	struct kv *kv = store_begin(a, NULL) == 0 ? acct_kv_write(a, FILE_META, NULL) : NULL;
+	ok(kv && kv_put(kv, key.data, key.len, "\x7f", 1, NULL) == 0 &&
+	   store_commit(a, STORE_NOSYNC, NULL) == 0, "a garbled newest chunk written");
+	is_int(store_index_load_newest(a, after.id, 100, &part, &e), -1, "is refused");
+	is_int(e.kind, ERR_STORE, "... as damage: %s", err_msg(&e));
+	err_clear(&e);
+	kv = store_begin(a, NULL) == 0 ? acct_kv_write(a, FILE_META, NULL) : NULL;
+	ok(kv && kv_del(kv, key.data, key.len, NULL) == 1 &&
+	   store_commit(a, STORE_NOSYNC, NULL) == 0, "and removed again");
+	buf_release(&key);
 	is_int(store_index_load_newest(a, 99999, 100, &part, &e), -1, "a missing folder");
 	is_int(e.kind, ERR_NOT_FOUND, "... is not found");
 	err_clear(&e);
