@@ -35,7 +35,7 @@ struct store_index;
 #define REQ_KINDS(X) \
 	/* store only: served by whoever holds the store lock */ \
 	X(REQ_LOAD_FOLDERS, "load-folders")   /* -> EV_FOLDERS */ \
-	X(REQ_LOAD_INDEX, "load-index")       /* folder -> EV_INDEX */ \
+	X(REQ_LOAD_INDEX, "load-index")       /* folder -> EV_INDEX (the newest part first) */ \
 	X(REQ_SEARCH, "search")               /* folder, text (pattern) -> EV_SEARCH */ \
 	X(REQ_SET_FLAGS, "set-flags")         /* folder, uids, add, del */ \
 	X(REQ_MOVE, "move")                   /* folder, uids, dest */ \
@@ -119,7 +119,9 @@ enum question_kind {
 	X(EV_STATE, "state")                  /* n1: enum acct_state, text: detail or NULL */ \
 	X(EV_PROGRESS, "progress")            /* text: what, n1 done of n2 (0: unknown) */ \
 	X(EV_FOLDERS, "folders")              /* folders: the whole list with counts */ \
-	X(EV_INDEX, "index")                  /* folder, index (owned by the event) */ \
+	X(EV_INDEX, "index")                  /* folder, index (owned by the event); n1: 1 */ \
+					      /* when only the newest messages (the whole */ \
+					      /* index follows in the next EV_INDEX) */ \
 	X(EV_BODY, "body")                    /* folder, uid, data: the raw message */ \
 	X(EV_SEARCH, "search")                /* folder, uids matching */ \
 	X(EV_MSGS_ADDED, "messages-added")    /* folder, msgs */ \

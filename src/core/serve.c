@@ -35,19 +35,42 @@ static int load_folders(struct account *a, struct request *r, struct err *err)
 	return 0;
 }
 
-static int load_index(struct account *a, struct request *r, struct err *err)
+static struct store_index *index_new(void)
 {
 	struct store_index *idx = xcalloc(1, sizeof *idx);
 	*idx = (struct store_index)STORE_INDEX_INIT;
-	if (store_index_load(a->store, r->folder, idx, err) < 0) {
+	return idx;
+}
+
+/* Hands idx over to the interface; partial: the whole index follows. */
+static void post_index(struct account *a, struct request *r, struct store_index *idx,
+		       bool partial)
+{
+	struct event *ev = event_new(EV_INDEX, a->o.index, r->id);
+	ev->folder = r->folder;
+	ev->index = idx;
+	ev->n1 = partial;
+	account_post(a, ev);
+}
+
+/* The newest messages first, so that the first screen of a folder costs the
+ * same at any size, then the whole index. */
+static int load_index(struct account *a, struct request *r, struct err *err)
+{
+	struct store_index *idx = index_new();
+	int whole = store_index_load_newest(a->store, r->folder, STORE_INDEX_NEWEST_PART, idx,
+					    err);
+	if (whole == 0) {
+		post_index(a, r, idx, true);
+		idx = index_new();
+		whole = store_index_load(a->store, r->folder, idx, err);
+	}
+	if (whole < 0) {
 		store_index_release(idx);
 		free(idx);
 		return -1;
 	}
-	struct event *ev = event_new(EV_INDEX, a->o.index, r->id);
-	ev->folder = r->folder;
-	ev->index = idx;
-	account_post(a, ev);
+	post_index(a, r, idx, false);
 	return 0;
 }
 

@@ -108,32 +108,116 @@ static int load_chunk(const void *key, size_t klen, const void *val, size_t vlen
 	return 0;
 }
 
-int store_index_load(struct store_acct *a, uint32_t folder, struct store_index *idx,
-		     struct err *err)
+/* Checks that folder exists, readies idx for it (sized for n messages, or
+ * the folder's count when n is 0) and returns the meta file, or NULL. */
+static struct kv *load_begin(struct store_acct *a, uint32_t folder, struct store_index *idx,
+			     uint64_t n, uint64_t *count_r, struct err *err)
 {
 	store_index_release(idx);
 	idx->folder = folder;
 	struct store_folder f = { 0 };
 	int r = folder_load(a, folder, &f, err);
 	if (r == 0)
-		return err_set(err, ERR_NOT_FOUND, _("account %s has no folder %u"),
-			       store_acct_name(a), folder);
-	if (r < 0)
-		return -1;
-	reserve(idx, f.n_messages);
-	strpool_reserve(&idx->pool, (size_t)f.n_messages * POOL_BYTES_PER_MSG);
+		err_set(err, ERR_NOT_FOUND, _("account %s has no folder %u"),
+			store_acct_name(a), folder);
+	if (r <= 0)
+		return NULL;
+	if (count_r)
+		*count_r = f.n_messages;
+	if (n == 0 || n > f.n_messages)
+		n = f.n_messages;
+	reserve(idx, n);
+	strpool_reserve(&idx->pool, (size_t)n * POOL_BYTES_PER_MSG);
 	store_folder_release(&f);
-	struct kv *kv = acct_kv_read(a, FILE_META, err);
+	return acct_kv_read(a, FILE_META, err);
+}
+
+static void chunk_prefix(unsigned char prefix[5], uint32_t folder)
+{
+	prefix[0] = 'S';
+	be32_put(prefix + 1, folder);
+}
+
+int store_index_load(struct store_acct *a, uint32_t folder, struct store_index *idx,
+		     struct err *err)
+{
+	struct kv *kv = load_begin(a, folder, idx, 0, NULL, err);
 	if (!kv)
 		return -1;
-	unsigned char prefix[5] = { 'S' };
-	be32_put(prefix + 1, folder);
+	unsigned char prefix[5];
+	chunk_prefix(prefix, folder);
 	struct load_ctx c = { idx, kv_path(kv) };
 	if (kv_scan(kv, prefix, 5, NULL, 0, 0, load_chunk, &c, err) < 0) {
 		store_index_release(idx);
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- Newest first ---- */
+
+/* How many summaries a chunk record holds, from its header alone (0 when
+ * it is garbled: parsing it says so). */
+static size_t chunk_count(const void *val, size_t vlen)
+{
+	struct dec d;
+	dec_init(&d, val, vlen);
+	dec_u8(&d);
+	uint64_t count = dec_uvar_max(&d, vlen);
+	return d.bad ? 0 : (size_t)count;
+}
+
+struct tail_ctx {
+	size_t want, have;
+	size_t chunks;          /* counted (a garbled one may count no message) */
+	uint32_t base;          /* the first UID of the oldest chunk counted */
+	bool more;              /* a chunk older than those exists */
+};
+
+/* One record of the backwards scan: counted until the chunks hold enough
+ * messages; the next one only tells that more remain. */
+static int count_back(const void *key, size_t klen, const void *val, size_t vlen, void *aux,
+		      struct err *err)
+{
+	(void)err;
+	struct tail_ctx *c = aux;
+	if (c->have >= c->want) {
+		c->more = true;
+		return 1;
+	}
+	c->base = klen == 9 ? be32_get((const char *)key + 5) : 0;
+	c->have += chunk_count(val, vlen);
+	c->chunks++;
+	return 0;
+}
+
+int store_index_load_newest(struct store_acct *a, uint32_t folder, size_t min,
+			    struct store_index *idx, struct err *err)
+{
+	if (min == 0)
+		min = 1;
+	uint64_t n = 0;
+	struct kv *kv = load_begin(a, folder, idx, min, &n, err);
+	if (!kv)
+		return -1;
+	struct tail_ctx c = { n < 4 * (uint64_t)min ? SIZE_MAX : min, 0, 0, 0, false };
+	unsigned char prefix[5];
+	chunk_prefix(prefix, folder);
+	/* Counting backwards reads the records in place; the forward pass
+	 * then finds them in the engine's cache. */
+	struct buf key = BUF_INIT;
+	struct load_ctx lc = { idx, kv_path(kv) };
+	int r = kv_scan(kv, prefix, 5, NULL, 0, KV_SCAN_REVERSE, count_back, &c, err);
+	if (r == 0 && c.chunks) {
+		chunk_key(&key, folder, c.base);
+		r = kv_scan(kv, prefix, 5, key.data, key.len, 0, load_chunk, &lc, err);
+	}
+	buf_release(&key);
+	if (r < 0) {
+		store_index_release(idx);
+		return -1;
+	}
+	return c.more ? 0 : 1;
 }
 
 static size_t search(const struct store_index *idx, uint32_t uid)

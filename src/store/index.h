@@ -60,6 +60,19 @@ int store_index_load(struct store_acct *acct, uint32_t folder, struct store_inde
 		     struct err *err);
 void store_index_release(struct store_index *idx);
 
+/* What the interface loads first: more messages than any screen shows. */
+#define STORE_INDEX_NEWEST_PART 256
+
+/* Loads into idx (released first) the newest whole chunks of folder that
+ * hold at least min messages, so that a folder shows its newest messages at
+ * once whatever its size: the chunks are counted backwards from the end,
+ * then read forwards. 1: that is the whole folder (a folder of less than
+ * 4 x min messages always is: splitting it would gain under a millisecond);
+ * 0: older messages remain (store_index_load() then loads the whole, finding
+ * the newest chunks in the engine's cache); -1: error. */
+int store_index_load_newest(struct store_acct *acct, uint32_t folder, size_t min,
+			    struct store_index *idx, struct err *err);
+
 static inline const char *store_index_str(const struct store_index *idx, uint32_t ref)
 {
 	return strpool_get(&idx->pool, ref);

@@ -93,3 +93,5 @@ SCRIPT_TESTS += tests/integration/test_watch_offline.py
 
 ## The full-screen interface under random connection cuts (tmux, fault proxy).
 SCRIPT_TESTS += tests/integration/test_faults_tui.py
+## A warm open: the newest part of the stored index first, the cursor where configured.
+SCRIPT_TESTS += tests/integration/test_warm_open.py

@@ -717,6 +717,74 @@ static void test_index(struct store_acct *a)
 	store_folder_release(&f);
 }
 
+/* Whether part is the newest part.n messages of whole, field for field. */
+static bool newest_of(const struct store_index *part, const struct store_index *whole)
+{
+	if (part->n == 0 || part->n > whole->n)
+		return false;
+	size_t off = whole->n - part->n;
+	for (size_t i = 0; i < part->n; i++) {
+		const struct store_index_msg *m = &part->msgs[i], *n = &whole->msgs[off + i];
+		if (m->uid != n->uid || m->flags != n->flags || m->date != n->date ||
+		    strcmp(store_index_str(part, m->subject), store_index_str(whole, n->subject)) ||
+		    strcmp(store_index_str(part, m->from), store_index_str(whole, n->from)))
+			return false;
+	}
+	return true;
+}
+
+/* The newest part of a folder's index: the newest messages, whole chunks,
+ * never another folder's; small folders whole. */
+static void test_index_newest(struct store_acct *a)
+{
+	struct store_folder f = { 0 }, after = { 0 }, small = { 0 };
+	store_folder_ensure(a, "Newest", &f, NULL);
+	store_folder_ensure(a, "After", &after, NULL);
+	store_folder_ensure(a, "Small", &small, NULL);
+	put_range(a, f.id, 5, 30000, 10, 0, false);     /* 3000, with gaps between UIDs */
+	put_range(a, after.id, 40000, 40500, 1, 0, false);
+	put_range(a, small.id, 1, 1000, 1, 0, false);
+	struct store_index part = STORE_INDEX_INIT, whole = STORE_INDEX_INIT;
+	struct err e = ERR_INIT;
+	store_index_load(a, f.id, &whole, NULL);
+	is_int(store_index_load_newest(a, f.id, 300, &part, &e), 0,
+	       "the newest part of a large folder: more follows (%s)", err_msg(&e));
+	ok(part.n >= 300 && part.n < 300 + 256 && newest_of(&part, &whole),
+	   "it is the newest messages, at least 300, in whole chunks (%zu)", part.n);
+	ok(store_index_load_newest(a, f.id, 0, &part, &e) == 0 && newest_of(&part, &whole),
+	   "a part asked of no messages still holds the newest chunk");
+	store_index_load(a, small.id, &whole, NULL);
+	is_int(store_index_load_newest(a, small.id, 300, &part, &e), 1,
+	       "a folder under 4 x the part loads whole");
+	ok(part.n == 1000 && newest_of(&part, &whole), "every message (%zu)", part.n);
+	store_index_load(a, after.id, &whole, NULL);
+	is_int(store_index_load_newest(a, after.id, 100, &part, &e), 0,
+	       "a folder with another after it");
+	ok(part.n >= 100 && newest_of(&part, &whole) && part.msgs[0].uid > 30000,
+	   "its newest, nothing of the folder before it (%zu)", part.n);
+	/* A garbled newest chunk (its header says no message) is reported. */
+	struct buf key = BUF_INIT;
+	chunk_key(&key, after.id, 900000);
+	struct kv *kv = store_begin(a, NULL) == 0 ? acct_kv_write(a, FILE_META, NULL) : NULL;
+	ok(kv && kv_put(kv, key.data, key.len, "\x7f", 1, NULL) == 0 &&
+	   store_commit(a, STORE_NOSYNC, NULL) == 0, "a garbled newest chunk written");
+	is_int(store_index_load_newest(a, after.id, 100, &part, &e), -1, "is refused");
+	is_int(e.kind, ERR_STORE, "... as damage: %s", err_msg(&e));
+	err_clear(&e);
+	kv = store_begin(a, NULL) == 0 ? acct_kv_write(a, FILE_META, NULL) : NULL;
+	ok(kv && kv_del(kv, key.data, key.len, NULL) == 1 &&
+	   store_commit(a, STORE_NOSYNC, NULL) == 0, "and removed again");
+	buf_release(&key);
+	is_int(store_index_load_newest(a, 99999, 100, &part, &e), -1, "a missing folder");
+	is_int(e.kind, ERR_NOT_FOUND, "... is not found");
+	err_clear(&e);
+	store_index_release(&part);
+	store_index_release(&whole);
+	store_folder_release(&f);
+	store_folder_release(&after);
+	store_folder_release(&small);
+}
+
 static void test_compact(void)
 {
 	struct store *s = fixture_store(dir, 0);
@@ -780,6 +848,7 @@ int main(void)
 	test_journal_v1();
 	test_outbox(a);
 	test_index(a);
+	test_index_newest(a);
 	ok(fixture_check_clean(a), "the whole store checks clean");
 	store_acct_close(&a);
 	a = fixture_acct(s, "home", STORE_ACCT_PRIMARY, 0);

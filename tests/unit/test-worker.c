@@ -463,6 +463,43 @@ static void test_offline_start(void)
 	forget_events();
 }
 
+static uint32_t newest_uid(const struct store_index *idx)
+{
+	return idx->n ? idx->msgs[idx->n - 1].uid : 0;
+}
+
+/* A large folder's index comes in two events: the newest messages at once
+ * (a screenful, whatever the folder's size), then the whole index. */
+static void test_index_newest_first(void)
+{
+	for (int i = 421; i <= 1600; i++)
+		fake_server_add(&srv, "INBOX", (uint32_t)i, "dave@example.test", "many", 0, "b");
+	struct account *a = start(false, 50);
+	int online = ACCT_ONLINE;
+	collect(has_state, &online, 5000);
+	uint64_t id = submit(a, REQ_SYNC, 0, 0);
+	ok(collect(replied, &id, 30000) && find(EV_DONE, id), "1600 messages synced");
+	uint32_t inbox_folder = inbox_id();
+	forget_events();
+	id = submit(a, REQ_LOAD_INDEX, inbox_folder, 0);
+	ok(collect(replied, &id, 5000) && find(EV_DONE, id), "load-index is answered");
+	struct event *ev[3] = { NULL, NULL, NULL };
+	size_t n = 0;
+	for (size_t i = 0; i < seen.n && n < 3; i++)
+		if (seen.v[i]->kind == EV_INDEX && seen.v[i]->in_reply_to == id)
+			ev[n++] = seen.v[i];
+	is_int((long)n, 2, "two indexes");
+	ok(ev[0] && ev[0]->n1 == 1 && ev[0]->index->n >= STORE_INDEX_NEWEST_PART &&
+	   ev[0]->index->n < 1600 && newest_uid(ev[0]->index) == 1600,
+	   "first the newest part, marked partial (%zu)", ev[0] ? ev[0]->index->n : 0);
+	ok(ev[0] && ev[0]->index->n && ev[0]->index->msgs[0].uid == 1600 - ev[0]->index->n + 1,
+	   "... every message from its oldest to the newest");
+	ok(ev[1] && ev[1]->n1 == 0 && ev[1]->index->n == 1600 && newest_uid(ev[1]->index) == 1600,
+	   "then the whole index");
+	account_stop(&a);
+	forget_events();
+}
+
 int main(void)
 {
 	struct err err = ERR_INIT;
@@ -482,6 +519,7 @@ int main(void)
 	test_cancel();
 	test_backoff_and_questions();
 	test_offline_start();
+	test_index_newest_first();
 	forget_events();
 	ARRAY_RELEASE(&seen);
 	fake_server_release(&srv);

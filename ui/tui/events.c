@@ -315,6 +315,25 @@ static void finished(struct tui *t, struct pend *p, struct event *ev)
 	}
 }
 
+/* The newest messages of a folder (a partial index) show at once when
+ * nothing of the folder is shown yet; the whole index then replaces them.
+ * A cursor the user has not moved since is placed again in the whole index
+ * as cursor_start says (the oldest or first unread message, the newest by
+ * another sort, may be older than the newest part); a moved one stays on
+ * its message. */
+static void index_loaded(struct tui *t, struct pend *p, struct event *ev)
+{
+	struct msglist *ml = &t->ml;
+	bool partial = ev->n1 != 0;
+	bool shown = ml->loaded && ml->account == ev->account && ml->folder == ev->folder;
+	if (partial && shown)
+		return;         /* a reload: the rows shown hold more than the newest part */
+	if (!partial && p->cursor_uid && ml->cursor_uid == p->cursor_uid)
+		ml->cursor_uid = 0;
+	msglist_load(ml, ev->account, ev->folder, ev->index, t->conf->global.cursor_start);
+	p->cursor_uid = partial ? ml->cursor_uid : 0;
+}
+
 static void reply(struct tui *t, struct event *ev)
 {
 	struct pend *p = find_pend(t, ev->in_reply_to);
@@ -323,8 +342,7 @@ static void reply(struct tui *t, struct event *ev)
 	switch (ev->kind) {
 	case EV_INDEX:
 		if (p->id == t->index_req && showing(t, ev->account, ev->folder))
-			msglist_load(&t->ml, ev->account, ev->folder, ev->index,
-				     t->conf->global.cursor_start);
+			index_loaded(t, p, ev);
 		break;
 	case EV_BODY:
 		if (p->kind == PEND_COMPOSE)

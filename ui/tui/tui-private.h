@@ -57,6 +57,7 @@ struct pend {
 	char *name;             /* PEND_FOLDER_OP: the folder (its new name for a rename) */
 	struct timespec started;
 	bool silent;            /* no progress display, no "done" message */
+	uint32_t cursor_uid;    /* PEND_LOAD_INDEX: where the newest part put the cursor */
 };
 
 struct prompt;
