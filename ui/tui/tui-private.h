@@ -135,8 +135,9 @@ struct tui {
 
 	bool quit;
 	bool redraw_all;
-	struct timespec last_rebuild;
-	long rebuild_ms;        /* what the last rebuild took */
+	struct timespec last_rebuild;   /* when the last rebuild ended */
+	long rebuild_ms;        /* the work the last rebuild took, all its slices */
+	long rebuild_work_ms;   /* the work of the rebuild under way so far */
 	uint32_t pending_key;   /* an Esc waiting for its second key */
 };
 

@@ -302,7 +302,9 @@ static int loop_timeout(struct tui *t)
 	for (size_t i = 0; i < t->n_pends; i++)
 		if (!t->pends[i].silent)
 			ms = ms < 250 ? ms : 250;   /* the progress display */
-	if (msglist_needs_rebuild(&t->ml))
+	if (msglist_rebuilding(&t->ml))
+		ms = 0;   /* the next slice */
+	else if (msglist_needs_rebuild(&t->ml))
 		ms = ms < 100 ? ms : 100;
 	return ms;
 }
@@ -314,32 +316,58 @@ static long ms_between(const struct timespec *a, const struct timespec *b)
 	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
 }
 
-/* keys_waiting: the user just typed; answer first, rebuild later. */
-static void timers(struct tui *t, bool keys_waiting)
+/* How long one slice of a rebuild may take: a key pressed meanwhile waits
+ * for the end of the slice, then for its own answer and the drawing. */
+#define REBUILD_SLICE_MS 10
+
+static bool keys_pending(void)
 {
-	if (t->message && ms_left(&t->message_until) == 0 && !t->prompt)
-		FREE(&t->message);
-	/* A list that a sync keeps filling is rebuilt a few times a second,
-	 * not after every batch, and never between a key and its answer: the
-	 * rows stay valid until the rebuild. The pause between rebuilds grows
-	 * with their cost, so they never take more than a fifth of the time. */
+	struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
+	return poll(&in, 1, 0) > 0;
+}
+
+/* A list that a sync keeps filling is rebuilt a few times a second, not
+ * after every batch: the pause between rebuilds grows with their cost, so
+ * that they take at most a fifth of the time. A large one runs in slices
+ * between the turns of the loop, and never before the answer to a key is
+ * drawn; the rows stay valid meanwhile. keys_waiting: the user just typed.
+ * Returns whether the rows changed. */
+static bool rebuild_slice(struct tui *t, bool keys_waiting)
+{
 	if (!msglist_needs_rebuild(&t->ml))
-		return;
+		return false;
+	if (t->ml.idx.n < 5000) {
+		msglist_rebuild(&t->ml);
+		return true;
+	}
 	struct timespec now;
 	timespec_now(&now);
-	long since = ms_between(&t->last_rebuild, &now);
 	long pause = 300 > 4 * t->rebuild_ms ? 300 : 4 * t->rebuild_ms;
-	bool small = t->ml.idx.n < 5000;
-	if (!small && !keys_waiting) {
-		/* a key that came in meanwhile also goes first */
-		struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
-		keys_waiting = poll(&in, 1, 0) > 0;
+	if (!msglist_rebuilding(&t->ml) && ms_between(&t->last_rebuild, &now) < pause)
+		return false;
+	if (keys_waiting || keys_pending())
+		return false;
+	bool done = msglist_rebuild_step(&t->ml, REBUILD_SLICE_MS);
+	struct timespec end;
+	timespec_now(&end);
+	t->rebuild_work_ms += ms_between(&now, &end);
+	if (!done)
+		return false;
+	t->last_rebuild = end;
+	t->rebuild_ms = t->rebuild_work_ms;
+	t->rebuild_work_ms = 0;
+	return true;
+}
+
+/* Returns whether the screen needs drawing for what changed. */
+static bool timers(struct tui *t, bool keys_waiting)
+{
+	bool changed = false;
+	if (t->message && ms_left(&t->message_until) == 0 && !t->prompt) {
+		FREE(&t->message);
+		changed = true;
 	}
-	if ((keys_waiting && since < 2000 && !small) || (since < pause && !small))
-		return;
-	msglist_rebuild(&t->ml);
-	timespec_now(&t->last_rebuild);
-	t->rebuild_ms = ms_between(&now, &t->last_rebuild);
+	return rebuild_slice(t, keys_waiting) || changed;
 }
 
 static void drain_events(struct tui *t)
@@ -367,14 +395,16 @@ static void note_slow(const struct timespec *start, const struct timespec *after
 
 static void run_loop(struct tui *t)
 {
-	bool keyed = false;
+	bool keyed = false, woken = true;
 	struct timespec woke, after_events, after_keys, after_rebuild, after_draw;
 	timespec_now(&woke);
 	after_events = after_keys = woke;
 	while (!t->quit) {
-		timers(t, keyed);
+		bool rows_changed = timers(t, keyed);
 		timespec_now(&after_rebuild);
-		draw_screen(t);
+		/* A turn that only ran a slice of a rebuild changed nothing to see. */
+		if (woken || rows_changed)
+			draw_screen(t);
 		timespec_now(&after_draw);
 		note_slow(&woke, &after_events, &after_keys, &after_rebuild, &after_draw);
 		struct pollfd p[3] = {
@@ -382,10 +412,13 @@ static void run_loop(struct tui *t)
 			{ inbox_fd(manager_inbox(t->mgr)), POLLIN, 0 },
 			{ sig_pipe[0], POLLIN, 0 },
 		};
-		int n = poll(p, 3, loop_timeout(t));
+		int timeout = loop_timeout(t);
+		int n = poll(p, 3, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
 		timespec_now(&woke);
+		/* woken by something, or by a timer (the message line, progress) */
+		woken = n != 0 || timeout > 0;
 		if (n > 0 && (p[2].revents & POLLIN)) {
 			t->quit = true;   /* SIGINT, SIGTERM, SIGHUP: leave cleanly */
 			break;
