@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/wait.h>
@@ -32,45 +33,6 @@
 #include "util/log.h"
 #include "util/paths.h"
 #include "util/sanitize.h"
-
-static int sig_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t curses_on;
-
-static void on_quit_signal(int sig)
-{
-	(void)sig;
-	int saved = errno;
-	ssize_t w = write(sig_pipe[1], "q", 1);
-	(void)w;
-	errno = saved;
-}
-
-/* A crash: give the terminal back before dying. */
-static void on_crash(int sig)
-{
-	if (curses_on)
-		endwin();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void install_signals(void)
-{
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		return;
-	struct sigaction sa = { .sa_handler = on_quit_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	struct sigaction crash = { .sa_handler = on_crash, .sa_flags = SA_RESETHAND };
-	sigemptyset(&crash.sa_mask);
-	sigaction(SIGSEGV, &crash, NULL);
-	sigaction(SIGBUS, &crash, NULL);
-	sigaction(SIGFPE, &crash, NULL);
-	sigaction(SIGILL, &crash, NULL);
-	sigaction(SIGABRT, &crash, NULL);
-}
 
 /* ---- Helpers for the screens ---- */
 
@@ -121,18 +83,31 @@ uint64_t tui_submit(struct tui *t, size_t account, struct request *r)
 	return account_submit(tui_account(t, account), r);
 }
 
+/* endwin, also from the background: after Ctrl-Z a parent in the same job
+ * (a wrapper script) stops at once, so the shell may have taken the
+ * terminal first, and SIGTTOU would stop postie half way through. */
+static void end_curses(void)
+{
+	sigset_t ttou, old;
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	pthread_sigmask(SIG_BLOCK, &ttou, &old);
+	endwin();
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	tui_signals_curses(false);
+}
+
 void tui_suspend(struct tui *t)
 {
 	(void)t;
 	def_prog_mode();
-	endwin();
-	curses_on = 0;
+	end_curses();
 }
 
 void tui_resume(struct tui *t)
 {
 	reset_prog_mode();
-	curses_on = 1;
+	tui_signals_curses(true);
 	t->redraw_all = true;
 	refresh();
 }
@@ -140,7 +115,9 @@ void tui_resume(struct tui *t)
 int tui_run_foreground(struct tui *t, const char *cmd)
 {
 	tui_suspend(t);
+	tui_signals_job_stop(true);
 	int status = system(cmd);
+	tui_signals_job_stop(false);
 	tui_resume(t);
 	if (status == -1)
 		return -1;
@@ -393,6 +370,65 @@ static void note_slow(const struct timespec *start, const struct timespec *after
 		 ms_between(after_keys, after_rebuild), ms_between(after_rebuild, after_draw));
 }
 
+/* ---- Stopping and continuing (Ctrl-Z, fg) ---- */
+
+static bool in_foreground(void)
+{
+	return tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
+/* Back to the screen once the terminal is ours again. Continued in the
+ * background (bg, or a SIGCONT from elsewhere), postie stays off the
+ * terminal, which would stop it again at once (SIGTTOU, SIGTTIN), and goes
+ * on acting on signals and events: a SIGTERM then still ends it. */
+static void resume_if_foreground(struct tui *t)
+{
+	if (!t->suspended || !in_foreground())
+		return;
+	t->suspended = false;
+	tui_resume(t);
+}
+
+/* Ctrl-Z: the terminal goes back to the shell, then the process stops. */
+static void suspend_to_shell(struct tui *t)
+{
+	if (tui_signals_curses_on())
+		tui_suspend(t);
+	t->suspended = true;
+	tui_signals_stop_self();
+	resume_if_foreground(t);
+}
+
+static void act_on_signals(struct tui *t)
+{
+	unsigned s = tui_signals_take();
+	if (s & TUI_SIG_QUIT)
+		t->quit = true;   /* SIGINT, SIGTERM, SIGHUP: leave cleanly */
+	else if (s & TUI_SIG_STOP)
+		suspend_to_shell(t);
+	else if ((s & TUI_SIG_CONT) && t->suspended)
+		resume_if_foreground(t);
+	else if (s & TUI_SIG_CONT)
+		t->redraw_all = true;   /* stopped by SIGSTOP: the screen may be stale */
+}
+
+/* A turn while suspended and continued in the background: no keys, no
+ * drawing; the foreground is checked again on SIGCONT (fg sends one after
+ * giving the terminal back) and every half second. */
+static void suspended_turn(struct tui *t)
+{
+	struct pollfd p[2] = {
+		{ inbox_fd(manager_inbox(t->mgr)), POLLIN, 0 },
+		{ tui_signals_fd(), POLLIN, 0 },
+	};
+	int n = poll(p, 2, 500);
+	if (n > 0 && (p[1].revents & POLLIN))
+		act_on_signals(t);
+	if (n > 0 && (p[0].revents & POLLIN))
+		drain_events(t);
+	resume_if_foreground(t);
+}
+
 static void run_loop(struct tui *t)
 {
 	bool keyed = false, woken = true;
@@ -400,6 +436,13 @@ static void run_loop(struct tui *t)
 	timespec_now(&woke);
 	after_events = after_keys = woke;
 	while (!t->quit) {
+		if (t->suspended) {
+			suspended_turn(t);
+			woken = true;
+			timespec_now(&woke);
+			after_events = after_keys = woke;
+			continue;
+		}
 		bool rows_changed = timers(t, keyed);
 		timespec_now(&after_rebuild);
 		/* A turn that only ran a slice of a rebuild changed nothing to see. */
@@ -410,7 +453,7 @@ static void run_loop(struct tui *t)
 		struct pollfd p[3] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ inbox_fd(manager_inbox(t->mgr)), POLLIN, 0 },
-			{ sig_pipe[0], POLLIN, 0 },
+			{ tui_signals_fd(), POLLIN, 0 },
 		};
 		int timeout = loop_timeout(t);
 		int n = poll(p, 3, timeout);
@@ -419,9 +462,11 @@ static void run_loop(struct tui *t)
 		timespec_now(&woke);
 		/* woken by something, or by a timer (the message line, progress) */
 		woken = n != 0 || timeout > 0;
-		if (n > 0 && (p[2].revents & POLLIN)) {
-			t->quit = true;   /* SIGINT, SIGTERM, SIGHUP: leave cleanly */
-			break;
+		/* EINTR: most likely the signal whose byte is in the pipe */
+		if (n < 0 || (p[2].revents & POLLIN)) {
+			act_on_signals(t);
+			if (t->quit || t->suspended)
+				continue;
 		}
 		if (n > 0 && (p[1].revents & POLLIN))
 			drain_events(t);
@@ -459,7 +504,7 @@ static int load_settings(struct tui *t)
 static void start_curses(struct tui *t)
 {
 	initscr();
-	curses_on = 1;
+	tui_signals_curses(true);
 	cbreak();
 	noecho();
 	nonl();
@@ -476,10 +521,8 @@ static void start_curses(struct tui *t)
 
 static void stop_curses(void)
 {
-	if (curses_on) {
-		endwin();
-		curses_on = 0;
-	}
+	if (tui_signals_curses_on())
+		end_curses();
 }
 
 static int start_manager(struct tui *t)
@@ -606,7 +649,7 @@ int tui_main(struct cli *cli)
 	}
 	log_to_file(&t);
 	pick_start(&t);
-	install_signals();
+	tui_signals_install();
 	start_curses(&t);
 	run_loop(&t);
 	stop_curses();
