@@ -83,6 +83,11 @@ uint64_t tui_submit(struct tui *t, size_t account, struct request *r)
 	return account_submit(tui_account(t, account), r);
 }
 
+static bool in_foreground(void)
+{
+	return tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
 /* endwin, also from the background: after Ctrl-Z a parent in the same job
  * (a wrapper script) stops at once, so the shell may have taken the
  * terminal first, and SIGTTOU would stop postie half way through. */
@@ -100,7 +105,11 @@ static void end_curses(void)
 void tui_suspend(struct tui *t)
 {
 	(void)t;
-	def_prog_mode();
+	/* The terminal's modes are ours to keep for tui_resume(), unless the
+	 * shell has taken the terminal already (see end_curses) and set its
+	 * own: then curses keeps the ones it set itself. */
+	if (in_foreground())
+		def_prog_mode();
 	end_curses();
 }
 
@@ -371,11 +380,6 @@ static void note_slow(const struct timespec *start, const struct timespec *after
 }
 
 /* ---- Stopping and continuing (Ctrl-Z, fg) ---- */
-
-static bool in_foreground(void)
-{
-	return tcgetpgrp(STDIN_FILENO) == getpgrp();
-}
 
 /* Back to the screen once the terminal is ours again. Continued in the
  * background (bg, or a SIGCONT from elsewhere), postie stays off the
