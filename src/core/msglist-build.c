@@ -37,7 +37,7 @@ struct id_table {
 
 /* A rebuild under way; positions are indices into idx.msgs. */
 struct ml_build {
-	struct msglist *ml;     /* set at each step: the list may not move, but why rely on it */
+	struct msglist *ml;     /* set again at each step, in case the owner moved it */
 	enum build_phase phase;
 	size_t at;              /* how far the current phase got */
 	struct ml_row *rows;    /* the new view, swapped in at the end */
