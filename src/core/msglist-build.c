@@ -6,11 +6,13 @@
  * A rebuild is a series of phases whose long loops can stop when a time
  * budget runs out and go on at the next msglist_rebuild_step(), so that the
  * interface answers keys between the slices of a rebuild of 100,000
- * messages. While one is under way the old rows stay valid: the index does
- * not change (additions and removals wait in the queue) except for flags,
- * which no phase depends on but the limit's, and a flag change under a
- * limit asks for another rebuild anyway. msglist_rebuild() runs the same
- * phases without a budget. */
+ * messages. While one is under way the old rows stay valid: the additions
+ * queued when it started go into the index a batch at a time, the rows'
+ * positions moved with each; after that the index does not change (what
+ * arrives meanwhile waits for the next rebuild) except for flags, which no
+ * phase depends on but the limit's, and a flag change under a limit asks
+ * for another rebuild anyway. msglist_rebuild() runs the same phases
+ * without a budget. */
 #include "common.h"
 
 #include <time.h>
@@ -21,6 +23,7 @@
 #include "util/strutil.h"
 
 enum build_phase {
+	BP_APPLY,       /* the queued additions into the index, a batch at a time */
 	BP_SELECT,      /* the candidates: not removed, within the limit */
 	BP_IDS,         /* threads: the Message-ID table */
 	BP_PARENTS,     /* threads: each candidate's parent */
@@ -40,6 +43,8 @@ struct ml_build {
 	struct msglist *ml;     /* set again at each step, in case the owner moved it */
 	enum build_phase phase;
 	size_t at;              /* how far the current phase got */
+	size_t n_apply;         /* BP_APPLY: queued additions still to apply (not
+				   those that come during the rebuild) */
 	struct ml_row *rows;    /* the new view, swapped in at the end */
 	size_t n_rows, cap_rows;
 	bool any_removed;       /* a pending operation removes messages */
@@ -78,14 +83,19 @@ static void budget_set(struct budget *bg, long ms)
 	}
 }
 
-static bool budget_spent(struct budget *bg)
+static bool budget_over(const struct budget *bg)
 {
-	if (bg->unlimited || ++bg->ticks % BUDGET_EVERY != 0)
+	if (bg->unlimited)
 		return false;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return now.tv_sec > bg->end.tv_sec ||
 	       (now.tv_sec == bg->end.tv_sec && now.tv_nsec >= bg->end.tv_nsec);
+}
+
+static bool budget_spent(struct budget *bg)
+{
+	return ++bg->ticks % BUDGET_EVERY == 0 && budget_over(bg);
 }
 
 static const struct store_index_msg *msg_of(const struct ml_build *b, size_t i)
@@ -145,19 +155,20 @@ static bool same_subject(const char *a, const char *b)
 
 /* ---- Applying changes and the limit ---- */
 
-/* Adds the queued messages to the index. The current rows keep showing the
- * same messages: their positions move with the messages inserted before
- * them. */
-static void apply_adds(struct msglist *ml)
+/* Adds the first k queued messages to the index (the rest move up the
+ * queue). The current rows keep showing the same messages: their positions
+ * move with the messages inserted before them. */
+static void apply_adds(struct msglist *ml, size_t k)
 {
 	size_t n_old = ml->idx.n;
 	uint32_t *moved = xcalloc(n_old + 1, sizeof *moved);
 	for (size_t p = 0; p < n_old; p++)
 		moved[p] = ml->idx.msgs[p].uid;
-	store_index_put_many(&ml->idx, ml->adds, ml->n_adds);
-	for (size_t i = 0; i < ml->n_adds; i++)
+	store_index_put_many(&ml->idx, ml->adds, k);
+	for (size_t i = 0; i < k; i++)
 		msg_summary_release(&ml->adds[i]);
-	ml->n_adds = 0;
+	memmove(ml->adds, ml->adds + k, (ml->n_adds - k) * sizeof *ml->adds);
+	ml->n_adds -= k;
 	/* Old and new index are both sorted by uid and keep every old message:
 	 * one merge pass turns each old uid into its new position. */
 	for (size_t p = 0, q = 0; p < n_old; p++) {
@@ -170,18 +181,25 @@ static void apply_adds(struct msglist *ml)
 	free(moved);
 }
 
-/* Applies what waits in the queue. Removals leave the current rows
- * pointing at wrong messages: the caller then finishes the rebuild before
- * anything reads them. */
-static void apply_changes(struct msglist *ml)
+/* A batch of additions a slice: each one costs a pass over the index,
+ * and a sync brings thousands between two rebuilds. */
+#define APPLY_BATCH 2048
+
+static bool apply_queued(struct ml_build *b, struct budget *bg)
 {
-	if (ml->n_adds)
-		apply_adds(ml);
-	if (ml->n_removes) {
-		store_index_remove_many(&ml->idx, ml->removes, ml->n_removes);
-		ml->n_removes = 0;
+	while (b->n_apply) {
+		size_t k = b->n_apply < APPLY_BATCH ? b->n_apply : APPLY_BATCH;
+		apply_adds(b->ml, k);
+		b->n_apply -= k;
+		if (b->n_apply && budget_over(bg))
+			return false;
 	}
-	/* Syncs may have reported flags older than the user's pending changes. */
+	return true;
+}
+
+/* Syncs may have reported flags older than the user's pending changes. */
+static void overlay_pending(struct msglist *ml)
+{
 	for (size_t i = 0; i < ml->n_pending; i++) {
 		const struct ml_pending *p = &ml->pending[i];
 		for (size_t j = 0; !p->remove && j < p->n; j++) {
@@ -566,14 +584,22 @@ void ml_build_free(struct ml_build **bp)
 	*bp = NULL;
 }
 
+/* Removals leave the current rows pointing at wrong messages: they are
+ * applied at once, with the additions before them, and the caller then
+ * finishes the rebuild before anything reads the rows. */
 static struct ml_build *build_start(struct msglist *ml)
 {
-	apply_changes(ml);
-	ml->dirty = false;   /* what changes from now on asks for another rebuild */
 	struct ml_build *b = xcalloc(1, sizeof *b);
 	b->ml = ml;
-	b->phase = BP_SELECT;
-	b->pos = xcalloc(ml->idx.n + 1, sizeof *b->pos);
+	b->phase = BP_APPLY;
+	b->n_apply = ml->n_adds;
+	if (ml->n_removes) {
+		apply_adds(ml, ml->n_adds);
+		b->n_apply = 0;
+		store_index_remove_many(&ml->idx, ml->removes, ml->n_removes);
+		ml->n_removes = 0;
+	}
+	ml->dirty = false;   /* what changes from now on asks for another rebuild */
 	for (size_t i = 0; i < ml->n_pending; i++)
 		b->any_removed |= ml->pending[i].remove;
 	return b;
@@ -584,6 +610,11 @@ static void next_phase(struct ml_build *b)
 {
 	b->at = 0;
 	switch (b->phase) {
+	case BP_APPLY:
+		overlay_pending(b->ml);
+		b->phase = BP_SELECT;
+		b->pos = xcalloc(b->ml->idx.n + 1, sizeof *b->pos);
+		break;
 	case BP_SELECT:
 		b->phase = b->ml->sort == SORT_THREADS ? BP_IDS : BP_SORT;
 		if (b->phase == BP_IDS)
@@ -610,6 +641,7 @@ static bool run_phases(struct ml_build *b, struct budget *bg)
 	while (b->phase != BP_DONE) {
 		bool done = true;
 		switch (b->phase) {
+		case BP_APPLY: done = apply_queued(b, bg); break;
 		case BP_SELECT: done = select_candidates(b, bg); break;
 		case BP_IDS: done = id_table_fill(b, bg); break;
 		case BP_PARENTS: done = find_parents(b, bg); break;

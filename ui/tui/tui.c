@@ -1,11 +1,12 @@
 /* The full-screen interface: start-up, the poll loop, signals, teardown.
  *
  * The loop waits in poll() on the keyboard, the manager's inbox (the
- * workers' events), a self-pipe for SIGINT/SIGTERM/SIGHUP, and a timeout for
- * its timers (the message line, progress, rebuilding a list that a sync is
- * filling). It drains every pending key and event, then draws once. The
- * workers block SIGWINCH, so a resize interrupts this poll at once and
- * arrives as KEY_RESIZE. */
+ * workers' events), the signals' self-pipe (signals.c: quitting, Ctrl-Z,
+ * continuing), and a timeout for its timers (the message line, progress,
+ * the next slice of a rebuild of a list that a sync is filling). It drains
+ * every pending key and event, then draws once. The workers block
+ * SIGWINCH, so a resize interrupts this poll at once and arrives as
+ * KEY_RESIZE. */
 #include "common.h"
 
 #include <curses.h>
@@ -309,7 +310,7 @@ static long ms_between(const struct timespec *a, const struct timespec *b)
 static bool keys_pending(void)
 {
 	struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
-	return poll(&in, 1, 0) > 0;
+	return poll(&in, 1, 0) > 0 && (in.revents & POLLIN);
 }
 
 /* A list that a sync keeps filling is rebuilt a few times a second, not
