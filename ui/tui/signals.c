@@ -46,13 +46,19 @@ static void set_handler(int sig, void (*fn)(int), int flags)
 	sigaction(sig, &sa, NULL);
 }
 
+static bool tstp_ignored;
+
 void tui_signals_install(void)
 {
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		return;
+	struct sigaction cur;
+	tstp_ignored = sigaction(SIGTSTP, NULL, &cur) == 0 && cur.sa_handler == SIG_IGN;
 	static const int piped[] = { SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT };
 	for (size_t i = 0; i < ARRAY_SIZE(piped); i++)
 		set_handler(piped[i], on_signal, 0);
+	if (tstp_ignored)   /* no job control where we came from: nobody could fg us */
+		set_handler(SIGTSTP, SIG_IGN, 0);
 	static const int crashes[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	for (size_t i = 0; i < ARRAY_SIZE(crashes); i++)
 		set_handler(crashes[i], on_crash, SA_RESETHAND);
@@ -95,5 +101,6 @@ void tui_signals_stop_self(void)
 
 void tui_signals_job_stop(bool on)
 {
-	set_handler(SIGTSTP, on ? SIG_DFL : on_signal, 0);
+	if (!tstp_ignored)
+		set_handler(SIGTSTP, on ? SIG_DFL : on_signal, 0);
 }
