@@ -28,6 +28,7 @@ postie_SOURCES += \
 	ui/tui/help.c \
 	ui/tui/index.c \
 	ui/tui/outbox.c \
+	ui/tui/folders.c \
 	ui/tui/pager.c \
 	ui/tui/prompt.c ui/tui/prompt.h \
 	ui/tui/sidebar.c \

@@ -106,6 +106,11 @@ enum cmd_ctx {
 	X(CMD_FETCH, "fetch-mail", N_("synchronise the account now")) \
 	X(CMD_EXPUNGE, "sync-mailbox", N_("expunge the deleted messages")) \
 	X(CMD_OUTBOX, "view-outbox", N_("show the messages waiting to be sent")) \
+	X(CMD_CREATE_FOLDER, "create-mailbox", N_("create a folder")) \
+	X(CMD_RENAME_FOLDER, "rename-mailbox", N_("rename a folder")) \
+	X(CMD_DELETE_FOLDER, "delete-mailbox", N_("delete a folder and the messages in it")) \
+	X(CMD_SUBSCRIBE, "subscribe", N_("subscribe to a folder")) \
+	X(CMD_UNSUBSCRIBE, "unsubscribe", N_("unsubscribe from a folder")) \
 	/* the pager */ \
 	X(CMD_TOGGLE_HEADERS, "display-toggle-weed", N_("show all headers or only the usual ones")) \
 	X(CMD_VIEW_RAW, "view-raw-message", N_("show the message as it was received")) \

@@ -53,6 +53,8 @@ static int auth_reply(void *aux, struct buf *text, bool *ok, struct err *err)
 				st++;
 			buf_reset(text);
 			buf_adds(text, str_ltrim((char *)st));
+			if (*ok)
+				s->login_caps = imap_session_caps_from_text(s, buf_cstr(text));
 			r = 0;
 			break;
 		}
@@ -114,7 +116,15 @@ static int choose(struct imap_session *s, enum imap_method *method, enum sasl_me
 static int login_command(struct imap_session *s, const struct secret *pw, struct err *err)
 {
 	net_conn_trace_secret(s->conn, true);
+	/* libetpan replaces its capability data when the OK carries a
+	 * CAPABILITY code: a new pointer means the list is the server's after
+	 * login (the new one is allocated while the old still lives). */
+	const struct mailimap_capability_data *before = s->imap->imap_connection_info
+		? s->imap->imap_connection_info->imap_capability : NULL;
 	int r = mailimap_login(s->imap, s->ep.user, secret_str(pw));
+	const struct mailimap_capability_data *after = s->imap->imap_connection_info
+		? s->imap->imap_connection_info->imap_capability : NULL;
+	s->login_caps = r == MAILIMAP_NO_ERROR && after && after != before;
 	net_conn_trace_secret(s->conn, false);
 	net_stream_wipe(s->imap->imap_stream);
 	if (r == MAILIMAP_ERROR_LOGIN)

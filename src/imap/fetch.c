@@ -36,11 +36,14 @@ static void summaries_release(summary_list *l)
 	l->n = 0;
 }
 
-static char *summary_items(bool modseq)
+static char *summary_items(bool modseq, bool size)
 {
 	struct buf b = BUF_INIT;
-	buf_adds(&b, modseq ? "UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ"
-			    : "UID FLAGS INTERNALDATE RFC822.SIZE");
+	buf_adds(&b, "UID FLAGS INTERNALDATE");
+	if (size)
+		buf_adds(&b, " RFC822.SIZE");
+	if (modseq)
+		buf_adds(&b, " MODSEQ");
 	buf_adds(&b, " BODY.PEEK[HEADER.FIELDS (");
 	for (size_t i = 0; i < ARRAY_SIZE(summary_fields); i++)
 		buf_addf(&b, "%s%s", i ? " " : "", summary_fields[i]);
@@ -58,13 +61,29 @@ struct sum_ctx {
 	const uint32_t *want;
 	size_t n_want;
 	bool *taken;
+	/* Without want (the first screen, asked for by sequence number): any
+	 * UID from min_uid on, once each, up to limit of them. */
+	uint32_t min_uid;
+	size_t limit;
 };
 
 static int cmp_desc(const void *x, const void *y);
 
+static bool take_unlisted(const struct sum_ctx *c, uint32_t uid)
+{
+	if (uid < c->min_uid || c->got.n >= c->limit)
+		return false;
+	for (size_t i = 0; i < c->got.n; i++)
+		if (c->got.v[i].uid == uid)
+			return false;
+	return true;
+}
+
 /* Marks uid as come; false if it was not asked for or came already. */
 static bool take_uid(struct sum_ctx *c, uint32_t uid)
 {
+	if (!c->want)
+		return take_unlisted(c, uid);
 	const uint32_t *p = bsearch(&uid, c->want, c->n_want, sizeof uid, cmp_desc);
 	if (!p || c->taken[p - c->want])
 		return false;
@@ -133,6 +152,14 @@ static int store_batch(struct imap_driver *drv, uint32_t folder, const summary_l
 	return 0;
 }
 
+/* UIDs the server reported expunged (VANISHED) meanwhile, out of the store. */
+static int drop_vanished(struct imap_driver *drv, uint32_t folder, struct err *err)
+{
+	int r = imap_remove_uids(drv, folder, drv->vanished.v, drv->vanished.n, err);
+	drv->vanished.n = 0;
+	return r;
+}
+
 /* The batches of one fetch: uids newest first, cut into batch_sizes, up to
  * PIPELINE of them asked for ahead of the one being read and stored, so the
  * server streams without a pause while the store commits. */
@@ -177,10 +204,8 @@ static int one_batch(struct batches *bs, struct sum_ctx *c, uint32_t folder, siz
 					 _("fetching new messages from"), err);
 	if (r == 0)
 		r = store_batch(drv, folder, &c->got, err);
-	if (r == 0 && drv->vanished.n) {
-		r = imap_remove_uids(drv, folder, drv->vanished.v, drv->vanished.n, err);
-		drv->vanished.n = 0;
-	}
+	if (r == 0)
+		r = drop_vanished(drv, folder, err);
 	for (size_t i = 0; r == 0 && n_unseen_r && i < c->got.n; i++)
 		*n_unseen_r += !(c->got.v[i].flags & MSG_SEEN);
 	summaries_release(&c->got);
@@ -199,8 +224,9 @@ int imap_fetch_summaries(struct imap_driver *drv, uint32_t folder, uint32_t *uid
 	if (store_folder_get_id(drv->d->store, folder, &f, err) <= 0)
 		return -1;
 	char *label = xasprintf(_("%s: new messages"), f.name);
-	char *items = summary_items(drv->condstore);
-	struct sum_ctx c = { drv, ARRAY_INIT, uids, 0, xcalloc(n, sizeof (bool)) };
+	char *items = summary_items(drv->condstore, true);
+	struct sum_ctx c = { .drv = drv, .got = ARRAY_INIT, .want = uids,
+			     .taken = xcalloc(n, sizeof (bool)) };
 	struct batches bs = { .drv = drv, .uids = uids, .n = n, .items = items };
 	size_t done = 0;
 	int r = 0;
@@ -385,17 +411,135 @@ int imap_prefetch_bodies(struct imap_driver *drv, uint32_t folder, struct err *e
 
 /* ---- searching ---- */
 
+/* Drops what "n:*" adds beyond [from, to] (it also matches the last
+ * message when all are below n) from out, from index start on. */
+static void keep_range(store_uids *out, size_t start, uint32_t from, uint32_t to)
+{
+	size_t k = start;
+	for (size_t i = start; i < out->n; i++)
+		if (out->v[i] >= from && (!to || out->v[i] <= to))
+			out->v[k++] = out->v[i];
+	out->n = k;
+}
+
 int imap_search_uids(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
 		     struct err *err)
 {
 	size_t before = out->n;
 	if (imap_wire_search(drv, from, to, out, _("searching"), err) < 0)
 		return -1;
-	/* "n:*" also matches the last message when all are below n. */
-	size_t k = before;
-	for (size_t i = before; i < out->n; i++)
-		if (out->v[i] >= from && (!to || out->v[i] <= to))
-			out->v[k++] = out->v[i];
-	out->n = k;
+	keep_range(out, before, from, to);
 	return 0;
+}
+
+/* The first screen's summaries without their sizes, and the sizes. */
+struct uid_size {
+	uint32_t uid, size;
+};
+
+struct first_ctx {
+	struct sum_ctx c;
+	ARRAY(struct uid_size) sizes;
+};
+
+static void on_first(void *aux, const struct imap_msg *m)
+{
+	struct first_ctx *fc = aux;
+	if (m->uid && !m->header && m->has_size) {
+		struct uid_size us = { m->uid, m->size };
+		ARRAY_PUSH(&fc->sizes, us);
+	}
+	on_summary(&fc->c, m);
+}
+
+static void apply_sizes(struct first_ctx *fc)
+{
+	for (size_t i = 0; i < fc->sizes.n; i++)
+		for (size_t j = 0; j < fc->c.got.n; j++)
+			if (fc->c.got.v[j].uid == fc->sizes.v[i].uid)
+				fc->c.got.v[j].size = fc->sizes.v[i].size;
+}
+
+/* Shows summaries before they are stored (they are, with store_batch, once whole). */
+static void show_early(struct imap_driver *drv, uint32_t folder, const summary_list *l)
+{
+	const struct sync_observer *o = drv->d->obs;
+	if (o && o->messages_added && l->n)
+		o->messages_added(o->aux, folder, l->v, l->n);
+}
+
+/* Asks for the search and the first screen's sizes; *sent_r: how many
+ * commands went out. */
+static int ask_rest(struct imap_driver *drv, uint32_t first, uint32_t last, uint32_t from,
+		    char tags[2][16], int *sent_r, struct err *err)
+{
+	int r = imap_wire_send_search(drv, from, 0, tags[0], _("searching"), err);
+	*sent_r = r == 0;
+	if (r == 0)
+		r = imap_wire_send_fetch_seq(drv, first, last, "UID RFC822.SIZE", tags[1],
+					     _("fetching new messages from"), err);
+	*sent_r += r == 0;
+	return r;
+}
+
+/* Reads the first screen's answer. A NO (a server refusing some of those
+ * messages) costs only the head start: what came is kept, and the sync
+ * goes on as without it. */
+static int read_first_screen(struct imap_driver *drv, const char *tag, struct first_ctx *fc,
+			     store_uids *out, struct err *err)
+{
+	struct err e = ERR_INIT;
+	int r = imap_wire_read_fetch_search(drv, tag, on_first, fc, out,
+					    _("fetching new messages from"), &e);
+	if (r < 0 && e.kind == ERR_SERVER_PERM && drv->s && !drv->s->broken)
+		r = 0;
+	if (r < 0)
+		err_move(err, &e);
+	err_clear(&e);
+	return r;
+}
+
+/* The search's answer grows with the folder (20 ms for 100,000 messages on
+ * Dovecot, and as long again to list and sort here): the newest messages,
+ * asked for by sequence number, go on the screen first. Their sizes are
+ * asked for apart, with the search: Dovecot (maildir) reads its whole UID
+ * list to find a size it has not cached (80 ms for 100,000 messages), and
+ * runs pipelined commands side by side, so nothing is sent behind the
+ * first screen's command. Its summaries are shown at once and stored once
+ * whole, so an interrupted sync leaves none without its size. */
+int imap_search_uids_first_screen(struct imap_driver *drv, uint32_t folder, uint32_t exists,
+				  uint32_t from, store_uids *out, struct err *err)
+{
+	uint32_t n = exists < batch_sizes[0] ? exists : (uint32_t)batch_sizes[0];
+	const char *what = _("fetching new messages from");
+	char *items = summary_items(drv->condstore, false);
+	char first_tag[16], tags[2][16];
+	struct first_ctx fc = { .c = { .drv = drv, .got = ARRAY_INIT, .min_uid = from, .limit = n },
+				.sizes = ARRAY_INIT };
+	size_t before = out->n;
+	int sent = 0, read = 0;
+	int r = imap_wire_send_fetch_seq(drv, exists - n + 1, exists, items, first_tag, what, err);
+	if (r == 0)
+		r = read_first_screen(drv, first_tag, &fc, out, err);
+	if (r == 0) {
+		show_early(drv, folder, &fc.c.got);
+		r = ask_rest(drv, exists - n + 1, exists, from, tags, &sent, err);
+	}
+	for (; r == 0 && read < sent; read++)
+		r = imap_wire_read_fetch_search(drv, tags[read], on_first, &fc, out, what, err);
+	if (r == 0) {
+		apply_sizes(&fc);
+		r = store_batch(drv, folder, &fc.c.got, err);
+	}
+	if (r == 0)
+		r = drop_vanished(drv, folder, err);
+	if (r < 0 && read < sent && drv->s)
+		drv->s->broken = true;  /* answers are still to come */
+	if (r == 0)
+		keep_range(out, before, from, 0);
+	summaries_release(&fc.c.got);
+	ARRAY_RELEASE(&fc.c.got);
+	ARRAY_RELEASE(&fc.sizes);
+	free(items);
+	return r;
 }

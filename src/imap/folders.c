@@ -356,11 +356,19 @@ int imap_folder_op(struct driver *d, enum folder_op op, const char *name, const 
 		return -1;
 	}
 	mailimap *imap = imap_session_etpan(drv->s);
-	/* (libetpan has no UNSELECT, and CLOSE would expunge: a selected folder
-	 * is renamed or deleted as it is; the next command selects anew.) */
+	/* Dovecot hangs up on a session whose selected folder is deleted, so
+	 * leave it first: EXAMINE of the INBOX, as libetpan has no UNSELECT
+	 * and CLOSE would expunge. A renamed folder is simply selected anew. */
 	if (drv->sel.wire && strcmp(drv->sel.wire, wire) == 0 &&
-	    (op == FOLDER_RENAME || op == FOLDER_DELETE))
+	    (op == FOLDER_RENAME || op == FOLDER_DELETE)) {
 		imap_selected_release(&drv->sel);
+		if (op == FOLDER_DELETE && str_casecmp(wire, "INBOX") != 0 &&
+		    imap_check(drv, mailimap_examine(imap, "INBOX"),
+			       _("leaving the folder to delete on"), err) < 0) {
+			free(wire);
+			return -1;
+		}
+	}
 	const char *what;
 	int rr = run_folder_op(imap, op, wire, new_wire, &what);
 	int r = imap_check(drv, rr, what, err);

@@ -18,7 +18,12 @@ struct imap_session {
 	bool broken;
 	char tag[16];                   /* of the command sent by hand (AUTHENTICATE) */
 	struct buf caps;                /* for imap_session_capabilities() */
+	bool login_caps;                /* the login's reply brought the capabilities */
 };
+
+/* Takes the capabilities of a reply's text "[CAPABILITY ...] ..." (RFC 3501
+ * 7.1) as the session's; false when the text carries none. */
+bool imap_session_caps_from_text(struct imap_session *s, const char *text);
 
 /* The libetpan session, for the module's other files. */
 static inline mailimap *imap_session_etpan(struct imap_session *s)
@@ -162,14 +167,30 @@ int imap_wire_send_fetch(struct imap_driver *drv, const uint32_t *uids, size_t n
 int imap_wire_send_fetch_set(struct imap_driver *drv, const char *set, const char *items,
 			     const char *modifiers, char tag[static 16], const char *what,
 			     struct err *err);
+/* FETCH first:last (items) by sequence number, for the newest messages of
+ * a folder whose UIDs are not known yet. */
+int imap_wire_send_fetch_seq(struct imap_driver *drv, uint32_t first, uint32_t last,
+			     const char *items, char tag[static 16], const char *what,
+			     struct err *err);
 /* fn NULL: FETCH responses with flags go to drv->flagrecs. */
 int imap_wire_read_fetch(struct imap_driver *drv, const char *tag, imap_msg_fn *fn, void *aux,
 			 const char *what, struct err *err);
+/* The same while a UID SEARCH is pending besides it: a server may run
+ * pipelined commands at once and answer the search first (Dovecot does);
+ * its UIDs are appended to search. */
+int imap_wire_read_fetch_search(struct imap_driver *drv, const char *tag, imap_msg_fn *fn,
+				void *aux, store_uids *search, const char *what,
+				struct err *err);
 /* UID SEARCH UID from:to (to 0: *), with ESEARCH's compact answer where
  * the server has it; the UIDs appended to out (the server's "n:*" quirk
  * included: callers filter). */
 int imap_wire_search(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
 		     const char *what, struct err *err);
+/* The same in two halves, so that other commands can be sent in between. */
+int imap_wire_send_search(struct imap_driver *drv, uint32_t from, uint32_t to,
+			  char tag[static 16], const char *what, struct err *err);
+int imap_wire_read_search(struct imap_driver *drv, const char *tag, store_uids *out,
+			  const char *what, struct err *err);
 /* uids (any order) as an IMAP set, appended: "1:5,9,12:14". */
 void imap_uid_set_text(const uint32_t *uids, size_t n, struct buf *out);
 
@@ -206,6 +227,12 @@ int imap_prefetch_bodies(struct imap_driver *drv, uint32_t folder, struct err *e
 /* UID SEARCH UID from:to (to 0: *), the UIDs in [from, to] appended. */
 int imap_search_uids(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
 		     struct err *err);
+/* For a folder never synced, whose EXISTS is exists: the newest screenful
+ * of summaries (by sequence number) reported to the observer first, then
+ * the UID SEARCH from:* (its UIDs appended to out) and their sizes, then
+ * they are stored; the caller fetches the messages the store still lacks. */
+int imap_search_uids_first_screen(struct imap_driver *drv, uint32_t folder, uint32_t exists,
+				  uint32_t from, store_uids *out, struct err *err);
 
 /* replay.c */
 int imap_replay_journal(struct driver *d, struct err *err);

@@ -6,6 +6,7 @@
 #include "imap/imap-private.h"
 #include "net/stream.h"
 #include "util/err.h"
+#include "util/strutil.h"
 
 int imap_error(struct imap_session *s, int r, const char *what, struct err *err)
 {
@@ -64,6 +65,44 @@ int imap_refresh_capabilities(struct imap_session *s, struct err *err)
 	if (caps)
 		mailimap_capability_data_free(caps);
 	return imap_error(s, r, _("asking for the capabilities of"), err);
+}
+
+/* One capability word as libetpan keeps it ("AUTH=X" apart). */
+static struct mailimap_capability *capability_new(const char *word, size_t n)
+{
+	struct mailimap_capability *c =
+		n > 5 && str_ncasecmp(word, "AUTH=", 5) == 0
+		? mailimap_capability_new(MAILIMAP_CAPABILITY_AUTH_TYPE, xstrndup(word + 5, n - 5),
+					  NULL)
+		: mailimap_capability_new(MAILIMAP_CAPABILITY_NAME, NULL, xstrndup(word, n));
+	if (!c)
+		abort();
+	return c;
+}
+
+bool imap_session_caps_from_text(struct imap_session *s, const char *text)
+{
+	static const char code[] = "[CAPABILITY ";
+	struct mailimap_connection_info *ci = s->imap->imap_connection_info;
+	const char *end = strchr(text, ']');
+	if (!ci || !end || !str_casestartswith(text, code))
+		return false;
+	clist *list = clist_new();
+	if (!list)
+		abort();
+	for (const char *p = text + strlen(code); p < end;) {
+		size_t n = strcspn(p, " ]");
+		if (n && clist_append(list, capability_new(p, n)) < 0)
+			abort();
+		p += n + (p[n] == ' ');
+	}
+	struct mailimap_capability_data *cd = mailimap_capability_data_new(list);
+	if (!cd)
+		abort();
+	if (ci->imap_capability)
+		mailimap_capability_data_free(ci->imap_capability);
+	ci->imap_capability = cd;
+	return true;
 }
 
 static int starttls(struct imap_session *s, int greeting, struct err *err)
@@ -138,7 +177,9 @@ int imap_session_open(const struct account_conf *a, struct net_ctx *net,
 		imap_session_free(&s);
 		return -1;
 	}
-	if (imap_refresh_capabilities(s, err) < 0) {
+	/* Most servers list their capabilities in the login's OK: asking
+	 * again would cost a round trip before the first screen. */
+	if (!s->login_caps && imap_refresh_capabilities(s, err) < 0) {
 		imap_session_free(&s);
 		return -1;
 	}

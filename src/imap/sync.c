@@ -13,7 +13,9 @@
  *  3. New messages: UID SEARCH UID uidnext:* gives the server's new UIDs
  *     (skipped when SELECT's UIDNEXT says there are none); those the store
  *     already holds (from an interrupted sync) are skipped, the rest fetched
- *     newest first in batches (fetch.c).
+ *     newest first in batches (fetch.c). A folder the store holds nothing
+ *     of gets its newest screenful by sequence number before the search,
+ *     whose answer grows with the folder.
  *  4. Unless step 2 diffed everything, the number of known messages on the
  *     server (EXISTS minus the new ones) is compared with the store's: they
  *     differ only when something was expunged unseen (CONDSTORE reports no
@@ -142,7 +144,7 @@ static void local_release(local_list *l)
 static int local_uids(struct imap_driver *drv, uint32_t folder, uint32_t from, uint32_t below,
 		      uid_list *out, struct err *err)
 {
-	if (store_msg_uids(drv->d->store, folder, out, err) < 0)
+	if (store_msg_uids_from(drv->d->store, folder, from, out, err) < 0)
 		return -1;
 	size_t n = 0;
 	for (size_t i = 0; i < out->n; i++)
@@ -355,15 +357,22 @@ static int sync_new(struct imap_driver *drv, struct store_folder *f, uint32_t fr
 	const struct imap_selected *sel = &drv->sel;
 	bool may_have_new = !known || !sel->uidnext || sel->uidnext > from;
 	int r = 0;
+	/* A folder never synced (or dropped for a new UIDVALIDITY) gets its
+	 * newest messages on the screen before its UIDs are listed. */
+	bool first_screen = !known && !f->n_messages;
 	if (sel->exists && may_have_new)
-		r = imap_search_uids(drv, from, 0, server_new, err);
+		r = first_screen ? imap_search_uids_first_screen(drv, f->id, sel->exists, from,
+								 server_new, err)
+				 : imap_search_uids(drv, from, 0, server_new, err);
 	if (server_new->n > 1)
 		qsort(server_new->v, server_new->n, sizeof *server_new->v, cmp_u32);
 	/* The store holds messages at or past uidnext only when a sync was cut
 	 * short after storing them; their flags may have changed since, and
-	 * the modseq stored at the end of this sync will not report it. */
+	 * the modseq stored at the end of this sync will not report it (those
+	 * of the first screen have just come). */
 	if (r == 0)
-		r = settle_range(drv, f->id, from, 0, true, server_new, n_new_unseen, err);
+		r = settle_range(drv, f->id, from, 0, !first_screen, server_new, n_new_unseen,
+				 err);
 	return r;
 }
 
@@ -417,6 +426,23 @@ static int sync_messages(struct imap_driver *drv, struct store_folder *f, unsign
 	return r;
 }
 
+/* Step 5: the folder's sync state, now (as stored) updated. An unchanged
+ * folder is not written: opening it costs no store transaction. */
+static int save_sync_state(struct imap_driver *drv, struct store_folder *now, uint32_t uidnext,
+			   bool full, struct err *err)
+{
+	uint64_t modseq = drv->condstore ? drv->sel.modseq : 0;
+	if (!full && now->uidvalidity == drv->sel.uidvalidity && now->uidnext == uidnext &&
+	    now->highestmodseq == modseq)
+		return 0;
+	now->uidvalidity = drv->sel.uidvalidity;
+	now->uidnext = uidnext;
+	now->highestmodseq = modseq;
+	if (full)
+		now->last_full_check = (int64_t)time(NULL);
+	return store_folder_update(drv->d->store, now, err);
+}
+
 int imap_sync_folder(struct driver *d, uint32_t folder, unsigned flags, struct err *err)
 {
 	struct imap_driver *drv = imap_drv(d);
@@ -447,14 +473,8 @@ int imap_sync_folder(struct driver *d, uint32_t folder, unsigned flags, struct e
 	struct store_folder now = { 0 };
 	if (r == 0)
 		r = store_folder_get_id(d->store, folder, &now, err) > 0 ? 0 : -1;
-	if (r == 0) {
-		now.uidvalidity = drv->sel.uidvalidity;
-		now.uidnext = uidnext;
-		now.highestmodseq = drv->condstore ? drv->sel.modseq : 0;
-		if (full || !known)
-			now.last_full_check = (int64_t)time(NULL);
-		r = store_folder_update(d->store, &now, err);
-	}
+	if (r == 0)
+		r = save_sync_state(drv, &now, uidnext, full || !known, err);
 	const struct sync_observer *o = d->obs;
 	if (r == 0 && o && o->folders_changed &&
 	    (now.n_messages != n_before || now.n_unseen != unseen_before))

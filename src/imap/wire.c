@@ -487,7 +487,13 @@ static int read_until_tagged(struct imap_driver *drv, const char *tag, const str
 int imap_wire_read_fetch(struct imap_driver *drv, const char *tag, imap_msg_fn *fn, void *aux,
 			 const char *what, struct err *err)
 {
-	struct sink sk = { fn, aux, NULL };
+	return imap_wire_read_fetch_search(drv, tag, fn, aux, NULL, what, err);
+}
+
+int imap_wire_read_fetch_search(struct imap_driver *drv, const char *tag, imap_msg_fn *fn,
+				void *aux, store_uids *search, const char *what, struct err *err)
+{
+	struct sink sk = { fn, aux, search };
 	return read_until_tagged(drv, tag, &sk, what, err);
 }
 
@@ -503,35 +509,65 @@ static int send_line(struct imap_driver *drv, const char *line, char tag[static 
 	return sent ? 0 : broken(drv, what, err);
 }
 
-int imap_wire_search(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
-		     const char *what, struct err *err)
+int imap_wire_send_search(struct imap_driver *drv, uint32_t from, uint32_t to,
+			  char tag[static 16], const char *what, struct err *err)
 {
 	bool esearch = imap_session_has_capability(drv->s, "ESEARCH");
-	char line[96], tag[16];
+	char line[96];
 	if (to)
 		snprintf(line, sizeof line, "UID SEARCH %sUID %u:%u\r\n",
 			 esearch ? "RETURN (ALL) " : "", from, to);
 	else
 		snprintf(line, sizeof line, "UID SEARCH %sUID %u:*\r\n",
 			 esearch ? "RETURN (ALL) " : "", from);
+	return send_line(drv, line, tag, what, err);
+}
+
+int imap_wire_read_search(struct imap_driver *drv, const char *tag, store_uids *out,
+			  const char *what, struct err *err)
+{
 	struct sink sk = { NULL, NULL, out };
-	if (send_line(drv, line, tag, what, err) < 0)
-		return -1;
 	return read_until_tagged(drv, tag, &sk, what, err);
 }
 
-int imap_wire_send_fetch_set(struct imap_driver *drv, const char *set, const char *items,
-			     const char *modifiers, char tag[static 16], const char *what,
-			     struct err *err)
+int imap_wire_search(struct imap_driver *drv, uint32_t from, uint32_t to, store_uids *out,
+		     const char *what, struct err *err)
+{
+	char tag[16];
+	if (imap_wire_send_search(drv, from, to, tag, what, err) < 0)
+		return -1;
+	return imap_wire_read_search(drv, tag, out, what, err);
+}
+
+/* "UID FETCH" (by UID) or "FETCH" (by sequence number). */
+static int send_fetch(struct imap_driver *drv, const char *verb, const char *set,
+		      const char *items, const char *modifiers, char tag[static 16],
+		      const char *what, struct err *err)
 {
 	struct buf cmd = BUF_INIT;
-	buf_addf(&cmd, "UID FETCH %s (%s)", set, items);
+	buf_addf(&cmd, "%s %s (%s)", verb, set, items);
 	if (modifiers)
 		buf_addf(&cmd, " (%s)", modifiers);
 	buf_adds(&cmd, "\r\n");
 	int r = send_line(drv, cmd.data, tag, what, err);
 	buf_release(&cmd);
 	return r;
+}
+
+int imap_wire_send_fetch_set(struct imap_driver *drv, const char *set, const char *items,
+			     const char *modifiers, char tag[static 16], const char *what,
+			     struct err *err)
+{
+	return send_fetch(drv, "UID FETCH", set, items, modifiers, tag, what, err);
+}
+
+int imap_wire_send_fetch_seq(struct imap_driver *drv, uint32_t first, uint32_t last,
+			     const char *items, char tag[static 16], const char *what,
+			     struct err *err)
+{
+	char set[32];
+	snprintf(set, sizeof set, "%u:%u", first, last);
+	return send_fetch(drv, "FETCH", set, items, NULL, tag, what, err);
 }
 
 int imap_wire_send_fetch(struct imap_driver *drv, const uint32_t *uids, size_t n,

@@ -62,6 +62,12 @@ int net_connect(struct net_ctx *ctx, const struct net_endpoint *ep, struct net_c
 	}
 	net_conn_trace_note(c, "connected to %s", c->address);
 	net_ctx_status(ctx, _("connected to %s"), c->address);
+	/* An IMAP or POP3 login always follows: its password_command runs
+	 * during the TLS handshake (SMTP logs in only when the server asks).
+	 * Not before the server answered: offline, a command that asks for a
+	 * passphrase would ask at every attempt to reconnect. */
+	if (ep->service != NET_SERVICE_SMTP)
+		net_secret_start(ep, &c->secret_ahead);
 	if (ep->tls == NET_TLS_IMPLICIT && net_conn_start_tls(c, err) < 0) {
 		net_conn_free(&c);
 		return -1;
@@ -119,6 +125,7 @@ void net_conn_free(struct net_conn **cp)
 	if (--c->refs > 0)
 		return;
 	net_conn_close(c);
+	net_secret_cancel(&c->secret_ahead);
 	tls_info_release(&c->info);
 	explicit_bzero(c->key_pin, sizeof c->key_pin);
 	buf_release(&c->trace_in);

@@ -9,6 +9,7 @@
 #include <gnutls/gnutls.h>
 
 #include "net/net.h"
+#include "net/secret.h"
 #include "util/array.h"
 #include "util/buf.h"
 
@@ -171,6 +172,7 @@ struct net_conn {
 	struct redactor red;
 	struct net_guard guard;         /* of the bytes handed to libetpan (stream.c) */
 	struct buf trace_in, trace_out; /* partial lines not yet traced */
+	struct secret_job secret_ahead; /* the login's password_command, started early */
 };
 
 /* Sets the deadline for the next operation to now + the endpoint's timeout. */

@@ -16,7 +16,7 @@ int net_login_begin(struct net_conn *conn, bool token, const char *method, struc
 		    struct err *err)
 {
 	if (net_conn_check_secret_allowed(conn, err) < 0 ||
-	    net_secret_get(conn->ctx, &conn->ep, token, out, err) < 0)
+	    net_secret_take(conn->ctx, &conn->ep, &conn->secret_ahead, token, out, err) < 0)
 		return -1;
 	net_ctx_status(conn->ctx, _("logging in to %s as %s (%s)"), conn->peer, conn->ep.user,
 		       method);

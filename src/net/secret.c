@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -125,7 +126,9 @@ static int command_failed(const char *what, const char *cmd, int status, struct 
 	return -1;
 }
 
-int secret_from_command(const char *cmd, const char *what, struct secret *out, struct err *err)
+/* Starts cmd with its output going to job's pipes. */
+static int command_start(const char *cmd, const char *what, struct secret_job *job,
+			 struct err *err)
 {
 	int outfd[2], errfd[2];
 	if (pipe2(outfd, O_CLOEXEC) < 0)
@@ -144,13 +147,23 @@ int secret_from_command(const char *cmd, const char *what, struct secret *out, s
 		close(errfd[0]);
 		return err_set(err, ERR_IO, _("cannot run %s: %s"), what, strerror(r));
 	}
+	*job = (struct secret_job){ pid, outfd[0], errfd[0], cmd };
+	return 0;
+}
+
+/* Reads a started command's output to its end and keeps the first line. */
+static int command_finish(struct secret_job *job, const char *what, struct secret *out,
+			  struct err *err)
+{
 	struct secret all = SECRET_INIT;
 	struct buf errtext = BUF_INIT;
-	drain(outfd[0], errfd[0], &all, &errtext);
+	drain(job->out, job->err, &all, &errtext);
 	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	r = 0;
+	const char *cmd = job->cmd;
+	*job = (struct secret_job){ 0 };
+	int r = 0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		r = command_failed(what, cmd, status, &errtext, err);
 	} else {
@@ -171,6 +184,14 @@ int secret_from_command(const char *cmd, const char *what, struct secret *out, s
 	return r;
 }
 
+int secret_from_command(const char *cmd, const char *what, struct secret *out, struct err *err)
+{
+	struct secret_job job;
+	if (command_start(cmd, what, &job, err) < 0)
+		return -1;
+	return command_finish(&job, what, out, err);
+}
+
 static int ask(struct net_ctx *ctx, const struct net_endpoint *ep, bool token,
 	       struct secret *out, struct err *err)
 {
@@ -184,6 +205,17 @@ static int ask(struct net_ctx *ctx, const struct net_endpoint *ep, bool token,
 		.host = ep->host, .token = token,
 	};
 	return ctx->cb.ask_secret(ctx->cb.aux, &req, out, err);
+}
+
+/* A secret is sent inside one protocol line: a line break would end it. */
+static int check_one_line(const struct net_endpoint *ep, bool token, struct secret *out,
+			  struct err *err)
+{
+	if (!memchr(out->data, '\r', out->len) && !memchr(out->data, '\n', out->len))
+		return 0;
+	secret_release(out);
+	return err_set(err, ERR_AUTH, _("the %s for %s contains a line break"),
+		       token ? _("OAuth token") : _("password"), ep->user);
 }
 
 int net_secret_get(struct net_ctx *ctx, const struct net_endpoint *ep, bool token,
@@ -201,10 +233,40 @@ int net_secret_get(struct net_ctx *ctx, const struct net_endpoint *ep, bool toke
 		r = secret_from_command(ep->password_command, "password_command", out, err);
 	else
 		r = ask(ctx, ep, false, out, err);
-	if (r == 0 && (memchr(out->data, '\r', out->len) || memchr(out->data, '\n', out->len))) {
-		secret_release(out);
-		r = err_set(err, ERR_AUTH, _("the %s for %s contains a line break"),
-			    token ? _("OAuth token") : _("password"), ep->user);
+	return r == 0 ? check_one_line(ep, token, out, err) : r;
+}
+
+void net_secret_start(const struct net_endpoint *ep, struct secret_job *job)
+{
+	*job = (struct secret_job){ 0 };
+	if (ep->password || !ep->password_command || ep->oauth_token_command ||
+	    ep->tls == NET_TLS_NONE)
+		return;
+	if (command_start(ep->password_command, "password_command", job, NULL) < 0)
+		*job = (struct secret_job){ 0 };
+}
+
+int net_secret_take(struct net_ctx *ctx, const struct net_endpoint *ep, struct secret_job *job,
+		    bool token, struct secret *out, struct err *err)
+{
+	if (!job->pid || token) {
+		net_secret_cancel(job);
+		return net_secret_get(ctx, ep, token, out, err);
 	}
-	return r;
+	secret_release(out);
+	if (command_finish(job, "password_command", out, err) < 0)
+		return -1;
+	return check_one_line(ep, token, out, err);
+}
+
+void net_secret_cancel(struct secret_job *job)
+{
+	if (!job->pid)
+		return;
+	kill(job->pid, SIGTERM);
+	close(job->out);
+	close(job->err);
+	while (waitpid(job->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	*job = (struct secret_job){ 0 };
 }

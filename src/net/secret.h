@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct err;
 struct net_ctx;
@@ -45,5 +46,26 @@ int secret_from_command(const char *cmd, const char *what, struct secret *out, s
  * the sources above. */
 int net_secret_get(struct net_ctx *ctx, const struct net_endpoint *ep, bool token,
 		   struct secret *out, struct err *err);
+
+/* A password_command started before the connection (net_secret_start), so
+ * that it runs while TCP and TLS are set up instead of after them. */
+struct secret_job {
+	pid_t pid;              /* 0: nothing running */
+	int out, err;           /* its standard output and error */
+	const char *cmd;        /* borrowed from the account */
+};
+
+/* Starts ep's password_command when the login after connecting will need
+ * it (no password in the file, no OAuth token command, TLS on); otherwise,
+ * or when it cannot start (net_secret_get then reports why), leaves job
+ * empty. */
+void net_secret_start(const struct net_endpoint *ep, struct secret_job *job);
+/* The password for ep: from the job started ahead when there is one (a
+ * token is never in a job: one started for a password is then cancelled),
+ * else from net_secret_get. The job is empty afterwards. */
+int net_secret_take(struct net_ctx *ctx, const struct net_endpoint *ep, struct secret_job *job,
+		    bool token, struct secret *out, struct err *err);
+/* Waits for a job nobody took (killed first: its output is not wanted). */
+void net_secret_cancel(struct secret_job *job);
 
 #endif

@@ -75,7 +75,7 @@ uint8_t dec_u8(struct dec *d)
 	return *d->p++;
 }
 
-uint64_t dec_uvar(struct dec *d)
+uint64_t dec_uvar_long(struct dec *d)
 {
 	uint64_t v = 0;
 	for (unsigned shift = 0; shift < 64; shift += 7) {
@@ -100,12 +100,6 @@ uint64_t dec_uvar_max(struct dec *d, uint64_t max)
 		return 0;
 	}
 	return v;
-}
-
-int64_t dec_svar(struct dec *d)
-{
-	uint64_t u = dec_uvar(d);
-	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
 }
 
 const void *dec_bytes(struct dec *d, size_t n)

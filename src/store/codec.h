@@ -52,10 +52,25 @@ static inline bool dec_done(const struct dec *d)
 }
 
 uint8_t dec_u8(struct dec *d);
-uint64_t dec_uvar(struct dec *d);
+/* dec_uvar's general case. */
+uint64_t dec_uvar_long(struct dec *d);
+
+/* Most varints in a summary fit in one byte, and loading a large folder's
+ * index decodes millions of them: that case costs no call. */
+static inline uint64_t dec_uvar(struct dec *d)
+{
+	if (d->p < d->end && *d->p < 0x80)
+		return *d->p++;
+	return dec_uvar_long(d);
+}
+
 /* A uvar that must fit in max; anything larger makes the decoder bad. */
 uint64_t dec_uvar_max(struct dec *d, uint64_t max);
-int64_t dec_svar(struct dec *d);
+static inline int64_t dec_svar(struct dec *d)
+{
+	uint64_t u = dec_uvar(d);
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
 uint32_t dec_le32(struct dec *d);
 uint32_t dec_be32(struct dec *d);
 uint64_t dec_be64(struct dec *d);

@@ -395,13 +395,20 @@ int store_msg_scan(struct store_acct *a, uint32_t folder, uint32_t from_uid, sto
 
 int store_msg_uids(struct store_acct *a, uint32_t folder, store_uids *uids, struct err *err)
 {
+	return store_msg_uids_from(a, folder, 0, uids, err);
+}
+
+int store_msg_uids_from(struct store_acct *a, uint32_t folder, uint32_t from_uid,
+			store_uids *uids, struct err *err)
+{
 	struct chunk c;
 	chunk_init(&c);
-	int r = chunk_load(a, folder, 0, &c, err);
+	int r = chunk_load(a, folder, from_uid, &c, err);
 	while (r == 0) {
 		ARRAY_RESERVE(uids, uids->n + c.e.n);
 		for (size_t i = 0; i < c.e.n; i++)
-			uids->v[uids->n++] = c.e.v[i].uid;
+			if (c.e.v[i].uid >= from_uid)
+				uids->v[uids->n++] = c.e.v[i].uid;
 		if (!c.has_next)
 			break;
 		r = chunk_load(a, folder, c.next_base, &c, err);

@@ -266,6 +266,10 @@ int store_msg_scan(struct store_acct *acct, uint32_t folder, uint32_t from_uid,
 typedef ARRAY(uint32_t) store_uids;
 int store_msg_uids(struct store_acct *acct, uint32_t folder, store_uids *uids,
 		   struct err *err);
+/* The same for the UIDs >= from_uid only: reads just the chunks that hold
+ * them (a sync asking "anything stored past UIDNEXT?" of a large folder). */
+int store_msg_uids_from(struct store_acct *acct, uint32_t folder, uint32_t from_uid,
+			store_uids *uids, struct err *err);
 
 /* Stores a downloaded message (POP3, local delivery): body and summary
  * together, the body durably first. s->uid 0 gets a new local id (written

@@ -28,7 +28,7 @@ EXTRA_DIST += tests/data/mail
 check_PROGRAMS += tests/integration/store-seed
 tests_integration_store_seed_LDADD = $(POSTIE_CORE_LIBS)
 SCRIPT_TESTS += tests/integration/test_tui.py tests/integration/test_tui_rig.py \
-	tests/integration/test_tui_term.py
+	tests/integration/test_tui_term.py tests/integration/test_tui_folders.py
 EXTRA_DIST += tests/lib/tuitest.py
 
 ## POP3 download-and-delete against the rig's Dovecot, with the fault proxy.
@@ -58,9 +58,11 @@ SCRIPT_TESTS += tests/integration/test_i18n.py tests/integration/test_i18n_tui.p
 SCRIPT_TESTS += \
 	tests/integration/test_imap_sync.py \
 	tests/integration/test_imap_folders.py \
+	tests/integration/test_imap_xlist.py \
 	tests/integration/test_imap_offline.py \
 	tests/integration/test_imap_crash.py \
-	tests/integration/test_imap_odd.py
+	tests/integration/test_imap_odd.py \
+	tests/integration/test_imap_first_screen.py
 EXTRA_DIST += tests/lib/imaptest.py
 check_PROGRAMS += tests/integration/imap-probe
 tests_integration_imap_probe_LDADD = $(POSTIE_CORE_LIBS)
@@ -84,3 +86,10 @@ SCRIPT_TESTS += \
 ## a sync, a show and a session of the interface, no leak, no invalid access.
 SCRIPT_TESTS += tests/integration/test_valgrind.py
 EXTRA_DIST += tests/integration/valgrind.supp
+
+## postie watch started while the server is down: waits, then watches;
+## a certificate or a refused password stays fatal.
+SCRIPT_TESTS += tests/integration/test_watch_offline.py
+
+## The full-screen interface under random connection cuts (tmux, fault proxy).
+SCRIPT_TESTS += tests/integration/test_faults_tui.py

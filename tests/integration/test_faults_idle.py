@@ -8,10 +8,9 @@ stall that ends before the IDLE does needs no reconnection at all. Both
 the same) are checked, with the connection kept or cut at the resume."""
 import email.utils
 import subprocess
-import threading
 import time
 
-from faulttest import Watchdog
+from faulttest import Reader, Watchdog
 from faultproxy import FaultProxy
 from imaptest import postie_list
 from postie_test import TAP, Postie
@@ -45,31 +44,6 @@ def deliver():
              b"Message-ID: <asleep-%d@example.test>\r\n\r\nhi\r\n"
              % (subject.encode(), email.utils.formatdate().encode(), n))
     return subject
-
-
-class Reader:
-    """Collects a process's stream line by line, with the time of each."""
-
-    def __init__(self, stream):
-        self.lines = []
-        threading.Thread(target=self._run, args=(stream,), daemon=True).start()
-
-    def _run(self, stream):
-        for line in iter(stream.readline, b""):
-            self.lines.append((time.monotonic(), line.decode("utf-8", "replace")))
-
-    def wait(self, needle, timeout):
-        end = time.monotonic() + timeout
-        while True:
-            for when, line in list(self.lines):
-                if needle in line:
-                    return when
-            if time.monotonic() >= end:
-                return None
-            time.sleep(0.05)
-
-    def text(self):
-        return "".join(line for _, line in self.lines)
 
 
 def watch_through(then, hold):

@@ -103,7 +103,10 @@ class OddServer:
                               b"%s OK [READ-WRITE] selected\r\n" % tag.encode())
                 elif cmd == "UID" and rest.upper().startswith("SEARCH"):
                     c.sendall(b"* SEARCH 2 5 9\r\n%s OK done\r\n" % tag.encode())
-                elif cmd == "UID" and rest.upper().startswith("FETCH"):
+                elif cmd == "FETCH" and "BODY" not in rest.upper():
+                    # the sizes of the first screen: they came with it
+                    c.sendall(b"%s OK fetched\r\n" % tag.encode())
+                elif cmd == "FETCH" or (cmd == "UID" and rest.upper().startswith("FETCH")):
                     c.sendall(self.fetch_reply)
                     if self.close_after:
                         c.shutdown(socket.SHUT_RDWR)

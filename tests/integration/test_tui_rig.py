@@ -9,7 +9,7 @@ import os
 import re
 import time
 
-from postie_test import TAP, Postie
+from postie_test import TAP, Postie, eventually
 from rig import Rig
 from tuitest import Terminal, ENTER, CTRL_U
 
@@ -68,14 +68,6 @@ def server_state(user="alice"):
     return out
 
 
-def eventually(cond, timeout=15):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.2)
-    return cond()
 
 
 term = Terminal(p.argv(), cols=110, rows=30, cwd=t.tmpdir)

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import time
 
-from postie_test import TAP, Postie
+from postie_test import TAP, Postie, eventually
 from tuitest import Terminal
 
 t = TAP()
@@ -43,13 +43,6 @@ def proc_state(pid):
         return "?"
 
 
-def eventually(pred, timeout=10.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return pred()
 
 
 class Shell:

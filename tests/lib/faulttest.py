@@ -1,7 +1,7 @@
 """Helpers for the fault suites (tests/integration/test_faults_*.py): running
 postie under a watchdog, and comparing its store with the server.
 
-    from faulttest import Watchdog, seeds
+    from faulttest import Reader, Watchdog, seeds
     w = Watchdog(t, p, timeout=3)          # the account's `timeout` key
     res = w.run("sync", what="seed 4 round 2")
     w.check_prompt(res, proxy)              # a failed run ended soon after the cut
@@ -21,6 +21,7 @@ POSTIE_FAULT_SEED_BASE, so a long run by hand is
 import os
 import shutil
 import subprocess
+import threading
 import time
 
 SANITIZER_WORDS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
@@ -187,3 +188,28 @@ def server_message_ids(r, user, folder):
     finally:
         c.logout()
     return out
+
+
+class Reader:
+    """Collects a process's stream line by line, with the time of each."""
+
+    def __init__(self, stream):
+        self.lines = []
+        threading.Thread(target=self._run, args=(stream,), daemon=True).start()
+
+    def _run(self, stream):
+        for line in iter(stream.readline, b""):
+            self.lines.append((time.monotonic(), line.decode("utf-8", "replace")))
+
+    def wait(self, needle, timeout):
+        end = time.monotonic() + timeout
+        while True:
+            for when, line in list(self.lines):
+                if needle in line:
+                    return when
+            if time.monotonic() >= end:
+                return None
+            time.sleep(0.05)
+
+    def text(self):
+        return "".join(line for _, line in self.lines)

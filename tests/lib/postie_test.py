@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 
 POSTIE = os.environ.get("POSTIE") or os.path.join(
@@ -188,3 +189,15 @@ def run_peak(postie, *args, input=None, timeout=120, env=None):
                                       out.get("stdout", b"").decode("utf-8", "replace"),
                                       out.get("stderr", b"").decode("utf-8", "replace"))
     return res, peak
+
+
+def eventually(cond, timeout=15.0, step=0.1):
+    """cond()'s first true value within timeout seconds (polled), else its
+    last value: for what the program under test does in its own time."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(step)
+    return cond()

@@ -170,6 +170,13 @@ protocol imap {{
 protocol pop3 {{
   mail_max_userip_connections = 1000
 }}
+# The imap process maps the folder's dovecot.index.cache whole: some 50 MB
+# for 100,000 messages, 500 MB for the 1,000,000 of tests/bench/scale, past
+# the default vsz_limit of 256M (the mmap fails with ENOMEM, and the session
+# ends at SELECT).
+service imap {{
+  vsz_limit = 4G
+}}
 submission_relay_host = 127.0.0.1
 submission_relay_port = {self.relay_port}
 submission_relay_ssl = no

@@ -326,6 +326,10 @@ class Rig:
         self.doveadm("index", "-u", user, folder)
         return msgs
 
+    def dovecot_log_tail(self, n=40):
+        """The last lines of the main Dovecot's log, for a failure's report."""
+        return self._dovecot.log_tail(n)
+
     def ssl_context(self):
         """A verifying client context that trusts the rig's CA."""
         return ssl.create_default_context(cafile=self.ca_file)

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -400,6 +401,48 @@ static void test_secret_sources(void)
 	net_ctx_free(&ctx);
 }
 
+/* A password_command started ahead of the login: taken, refused for a
+ * token, cancelled, and not started where the login would not use it. */
+static void test_secret_ahead(void)
+{
+	struct net_endpoint ep = { .service = NET_SERVICE_IMAP, .host = "h", .user = "u",
+				   .tls = NET_TLS_IMPLICIT, .password_command = "echo ahead" };
+	struct net_options opt = { .data_dir = tap_tmpdir() };
+	struct net_ctx *ctx;
+	struct err err = ERR_INIT;
+	net_ctx_new(&opt, &ctx, &err);
+	struct secret s = SECRET_INIT;
+	struct secret_job job;
+	net_secret_start(&ep, &job);
+	ok(job.pid > 0, "password_command started ahead");
+	ok(net_secret_take(ctx, &ep, &job, false, &s, &err) == 0 &&
+	   strcmp(secret_str(&s), "ahead") == 0 && job.pid == 0, "its password taken at login");
+	net_secret_start(&ep, &job);
+	ep.oauth_token_command = "echo tok";
+	ok(net_secret_take(ctx, &ep, &job, true, &s, &err) == 0 &&
+	   strcmp(secret_str(&s), "tok") == 0 && job.pid == 0,
+	   "a token login cancels it and runs oauth_token_command");
+	net_secret_start(&ep, &job);
+	ok(job.pid == 0, "not started when an OAuth token command is set");
+	ep.oauth_token_command = NULL;
+	ep.password_command = "exec sleep 30";
+	net_secret_start(&ep, &job);
+	pid_t pid = job.pid;
+	net_secret_cancel(&job);
+	ok(pid > 0 && job.pid == 0 && waitpid(pid, NULL, WNOHANG) < 0 && errno == ECHILD,
+	   "a job nobody takes is stopped and reaped");
+	ep.password_command = "echo 'no such key' >&2; exit 3";
+	net_secret_start(&ep, &job);
+	ok(net_secret_take(ctx, &ep, &job, false, &s, &err) < 0 && err.kind == ERR_AUTH &&
+	   strstr(err_msg(&err), "no such key"), "a failing command ahead fails the login as before");
+	err_clear(&err);
+	ep.tls = NET_TLS_NONE;
+	net_secret_start(&ep, &job);
+	ok(job.pid == 0, "not started without TLS (the password may not be sent)");
+	secret_release(&s);
+	net_ctx_free(&ctx);
+}
+
 /* ---- connections to sockets that never answer ---- */
 
 struct reader {
@@ -677,6 +720,7 @@ int main(void)
 	test_status_words();
 	test_secret_command();
 	test_secret_sources();
+	test_secret_ahead();
 	test_timeout_and_cancel();
 	test_address_list();
 	test_wait_readable();

@@ -259,6 +259,16 @@ static void test_messages(struct store_acct *a)
 		seq = uids.v[i] == i + 1;
 	ok(seq, "the UID list");
 	ARRAY_RELEASE(&uids);
+	/* From inside a chunk and past the last: only what lies at or after. */
+	static const uint32_t froms[] = { 1, 777, 1999, 2000, 2001 };
+	for (size_t k = 0; k < ARRAY_SIZE(froms); k++) {
+		seq = store_msg_uids_from(a, id, froms[k], &uids, NULL) == 0 &&
+		      uids.n == 2001 - froms[k];
+		for (size_t i = 0; seq && i < uids.n; i++)
+			seq = uids.v[i] == froms[k] + i;
+		ok(seq, "the UID list from %u", froms[k]);
+		ARRAY_RELEASE(&uids);
+	}
 	expect_counts(a, id, 2000, count_unseen(1, 2000, 1, 0), "after the inserts");
 	ok(fixture_check_clean(a), "check is clean after splits");
 	/* New messages one at a time at the end, as IMAP delivers them. */

@@ -3,8 +3,9 @@
  * scripts. Waits with IDLE (or polling where the server has none). A lost
  * connection (the network went away, the laptop slept) is said on standard
  * error and made again, with a growing pause between tries, as the
- * interface's account worker does; only what needs the user (a login
- * refused, a certificate, the store) ends it. */
+ * interface's account worker does, and so is a first connection that
+ * fails; only what needs the user (a login refused, a certificate, the
+ * store) ends it, or a --timeout reached before any connection. */
 #include "common.h"
 
 #include <time.h>
@@ -19,6 +20,7 @@
 
 struct watch {
 	const char *folder;
+	uint32_t folder_id;     /* 0 until the store knows the folder */
 	bool once;
 	bool got;
 	long poll_ms;
@@ -77,32 +79,69 @@ static void pause_ms(const struct watch *w, int64_t ms)
 	}
 }
 
+/* The folder's id into w->folder_id if the store knows it (INBOX in any
+ * case); 0 or -1 (err set). */
+static int find_folder(struct store_acct *acct, struct watch *w, struct err *err)
+{
+	struct store_folder f = { 0 };
+	int r = store_folder_get(acct, w->folder, &f, err);
+	if (r == 0 && str_casecmp(w->folder, "INBOX") == 0)
+		r = store_folder_get(acct, "INBOX", &f, err);
+	if (r > 0)
+		w->folder_id = f.id;
+	store_folder_release(&f);
+	return r < 0 ? -1 : 0;
+}
+
+/* Connects and catches up with the folder; 0 or -1 (err set). A fresh
+ * store learns the folder list from the first connection. */
+static int connect_and_sync(struct driver *d, struct watch *w, struct err *err)
+{
+	if (d->ops->connect(d, err) < 0)
+		return -1;
+	if (!w->folder_id) {
+		if (d->ops->sync_folders && d->ops->sync_folders(d, err) < 0)
+			return -1;
+		if (find_folder(d->store, w, err) < 0)
+			return -1;
+		if (!w->folder_id)
+			return err_set(err, ERR_USAGE, _("account %s has no folder '%s'"),
+				       d->conf->account, w->folder);
+	}
+	return d->ops->sync_folder(d, w->folder_id, 0, err);
+}
+
 /* Waits for changes until the end (or the first new mail with --once),
- * reconnecting after a lost connection. Returns an exit status. */
-static int watch_loop(struct driver *d, uint32_t folder, struct watch *w)
+ * connecting first and again after a lost connection. A first connection
+ * that fails for a passing reason (the server down, no network yet: a
+ * watch started at log-in before the Wi-Fi is up) is waited out like a
+ * later loss. Returns an exit status. */
+static int watch_loop(struct driver *d, struct watch *w)
 {
 	struct err err = ERR_INIT;
 	int64_t backoff = RETRY_MIN_MS;
-	bool lost = false;
+	bool lost = true, ever = false;
 	while (!(w->once && w->got)) {
 		int64_t left = w->end - now_ms();
 		if (left <= 0)
 			break;
-		int r = 0;
-		if (lost) {     /* the connection went: make it again, then catch up */
-			r = d->ops->connect(d, &err);
-			if (r == 0)
-				r = d->ops->sync_folder(d, folder, 0, &err);
+		int r;
+		if (lost) {
+			r = connect_and_sync(d, w, &err);
 			if (r == 0) {
-				cli_print(stderr, _("postie: connected again, watching %s\n"),
-					  w->folder);
+				if (ever)
+					cli_print(stderr, _("postie: connected again, watching %s\n"),
+						  w->folder);
+				else
+					cli_print(stderr, _("postie: watching %s\n"), w->folder);
 				lost = false;
+				ever = true;
 				backoff = RETRY_MIN_MS;
 				continue;
 			}
 		} else {
 			int ms = left > w->poll_ms ? (int)w->poll_ms : (int)left;
-			r = d->ops->wait_changes(d, folder, -1, ms, &err);
+			r = d->ops->wait_changes(d, w->folder_id, -1, ms, &err);
 		}
 		if (r >= 0)
 			continue;
@@ -115,6 +154,12 @@ static int watch_loop(struct driver *d, uint32_t folder, struct watch *w)
 		pause_ms(w, backoff);
 		backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
 	}
+	if (!ever) {
+		/* --timeout ran out offline: nothing was watched, say so. */
+		cli_error(_("could not reach the server of account %s before the timeout"),
+			  d->conf->account);
+		return EXIT_RUNTIME;
+	}
 	return EXIT_OK;
 }
 
@@ -123,25 +168,23 @@ static int watch(struct cli *cli, const struct account_conf *a, struct watch *w,
 	struct net_ctx *net = cli_net(cli);
 	if (!net)
 		return EXIT_USAGE;
-	struct cli_ops o;
-	int st = cli_ops_open(cli, w->folder, &o);
+	struct cli_acct ca;
+	int st = cli_acct_open(cli, a, true, &ca);
 	if (st)
 		return st;
 	struct sync_observer obs = { .aux = w, .new_mail = on_new_mail, .notice = on_notice };
 	struct driver *d = NULL;
 	struct err err = ERR_INIT;
 	w->end = timeout ? now_ms() + timeout * 1000 : INT64_MAX;
-	if (driver_new(a, o.ca.acct, net, NULL, &obs, &d, &err) < 0 ||
-	    d->ops->connect(d, &err) < 0 || d->ops->sync_folder(d, o.f.id, 0, &err) < 0) {
+	if (find_folder(ca.acct, w, &err) < 0 ||
+	    driver_new(a, ca.acct, net, NULL, &obs, &d, &err) < 0)
 		st = cli_fail_clear(&err);
-	} else {
-		cli_print(stderr, _("postie: watching %s\n"), w->folder);
-		st = watch_loop(d, o.f.id, w);
-	}
+	else
+		st = watch_loop(d, w);
 	if (d)
 		d->ops->disconnect(d);
 	driver_free(&d);
-	cli_ops_close(&o);
+	cli_acct_close(&ca);
 	return st;
 }
 

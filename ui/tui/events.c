@@ -87,6 +87,7 @@ static void drop_pend(struct tui *t, struct pend *p)
 {
 	free(p->uids);
 	free(p->what);
+	free(p->name);
 	*p = t->pends[--t->n_pends];
 }
 
@@ -290,6 +291,9 @@ static void finished(struct tui *t, struct pend *p, struct event *ev)
 	case PEND_COMPOSE_DONE:
 		compose_finished(t, ev, p->search_dir);
 		return;
+	case PEND_FOLDER_OP:
+		folders_op_done(t, p, ok);
+		break;
 	case PEND_SYNC:
 		if (ok)
 			tui_message(t, false, _("%s is up to date."),

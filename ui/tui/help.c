@@ -7,9 +7,26 @@
 #include "tui/tui-private.h"
 #include "util/buf.h"
 
+/* The screen's keys, then (key 0) the commands that mean something here but
+ * have no key, as mutt's help lists its unbound functions: without them a
+ * command bound to nothing by default could not be found. */
 static struct keymap_entry *entries(struct tui *t, size_t *n)
 {
-	return keymap_list(t->km, t->help_ctx, n);
+	size_t nk;
+	struct keymap_entry *v = keymap_list(t->km, t->help_ctx, &nk);
+	v = xreallocarray(v, nk + CMD_N, sizeof *v);
+	size_t k = nk;
+	for (int c = 0; c < CMD_N; c++) {
+		if (c == CMD_NOOP || !command_valid_in((enum cmd)c, t->help_ctx))
+			continue;
+		bool bound = false;
+		for (size_t i = 0; i < nk && !bound; i++)
+			bound = v[i].cmd == (enum cmd)c;
+		if (!bound)
+			v[k++] = (struct keymap_entry){ 0, (enum cmd)c, false };
+	}
+	*n = k;
+	return v;
 }
 
 void help_open(struct tui *t, enum cmd_ctx ctx)
@@ -35,7 +52,10 @@ void help_draw(struct tui *t, int top, int height)
 	for (int y = 1; y < height && t->help_top + (size_t)y - 1 < n; y++) {
 		const struct keymap_entry *e = &v[t->help_top + (size_t)y - 1];
 		buf_reset(&key);
-		keyspec_format(e->key, &key);
+		if (e->key)
+			keyspec_format(e->key, &key);
+		else
+			buf_adds(&key, _("(unbound)"));
 		buf_reset(&line);
 		buf_addf(&line, "%-12s %-22s %s", buf_cstr(&key), command_name(e->cmd),
 			 command_help(e->cmd));

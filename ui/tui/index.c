@@ -472,6 +472,6 @@ bool index_common_command(struct tui *t, enum cmd c)
 		compose_start(t, c);
 		return true;
 	default:
-		return false;
+		return folders_command(t, c);
 	}
 }

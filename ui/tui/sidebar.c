@@ -153,6 +153,14 @@ void sidebar_move(struct tui *t, int dir)
 	t->sb_cursor = line;
 }
 
+const struct store_folder *sidebar_selected(const struct tui *t, size_t *acct_r)
+{
+	long folder;
+	if (!line_at(t, t->sb_cursor, acct_r, &folder) || folder < 0)
+		return NULL;
+	return &t->accts[*acct_r].folders.v[folder];
+}
+
 void sidebar_open(struct tui *t)
 {
 	size_t acct;

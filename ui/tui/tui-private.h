@@ -40,7 +40,8 @@ enum tui_screen { SCR_INDEX, SCR_PAGER, SCR_HELP, SCR_ATTACH, SCR_OUTBOX, SCR_CO
 /* What a submitted request is for, so its reply can be handled. */
 enum pend_kind {
 	PEND_LOAD_INDEX, PEND_OPEN_FOLDER, PEND_BODY, PEND_OP, PEND_DELETE, PEND_EXPUNGE,
-	PEND_SEARCH, PEND_SYNC, PEND_OUTBOX, PEND_COMPOSE, PEND_COMPOSE_DONE, PEND_OTHER,
+	PEND_SEARCH, PEND_SYNC, PEND_OUTBOX, PEND_COMPOSE, PEND_COMPOSE_DONE, PEND_FOLDER_OP,
+	PEND_OTHER,
 };
 
 struct pend {
@@ -53,6 +54,7 @@ struct pend {
 	int search_dir;         /* PEND_SEARCH: 0 limit, +1/-1 search, 2 tag, 3 untag;
 				 * PEND_COMPOSE: the command; PEND_COMPOSE_DONE: the kind */
 	char *what;             /* shown while it runs ("Fetching the message") */
+	char *name;             /* PEND_FOLDER_OP: the folder (its new name for a rename) */
 	struct timespec started;
 	bool silent;            /* no progress display, no "done" message */
 };
@@ -199,6 +201,8 @@ void sidebar_move(struct tui *t, int dir);
 void sidebar_open(struct tui *t);
 /* Lines of the sidebar: accounts and their folders. */
 size_t sidebar_lines(const struct tui *t);
+/* The highlighted folder (NULL on an account's line) and its account. */
+const struct store_folder *sidebar_selected(const struct tui *t, size_t *acct_r);
 
 /* ---- index.c ---- */
 void index_draw(struct tui *t, int top, int left, int height, int width);
@@ -228,6 +232,12 @@ void attach_key(struct tui *t, enum cmd c);
 void help_draw(struct tui *t, int top, int height);
 void help_key(struct tui *t, enum cmd c);
 void help_open(struct tui *t, enum cmd_ctx ctx);
+
+/* ---- folders.c ---- */
+/* Runs c when it is a folder command (create-mailbox, ...); false if not. */
+bool folders_command(struct tui *t, enum cmd c);
+/* A folder command's request ended (PEND_FOLDER_OP). */
+void folders_op_done(struct tui *t, const struct pend *p, bool ok);
 
 /* ---- outbox.c ---- */
 void outbox_open(struct tui *t);
