@@ -160,6 +160,8 @@ static bool same_subject(const char *a, const char *b)
  * move with the messages inserted before them. */
 static void apply_adds(struct msglist *ml, size_t k)
 {
+	if (k == 0)
+		return;
 	size_t n_old = ml->idx.n;
 	uint32_t *moved = xcalloc(n_old + 1, sizeof *moved);
 	for (size_t p = 0; p < n_old; p++)

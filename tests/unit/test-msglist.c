@@ -384,6 +384,14 @@ static void test_stepped_rebuild(void)
 	   "a new sort rebuilds at once, with what waited");
 	msglist_release(&at_once);
 	msglist_release(&sliced);
+	/* a removal with nothing ever added */
+	msglist_init(&sliced, SORT_THREADS, false, false);
+	load_sample(&sliced);
+	uint32_t gone = 7;
+	msglist_remove(&sliced, &gone, 1);
+	ok(msglist_rebuild_step(&sliced, 0), "a removal's rebuild ends in one step, however short");
+	IS_ORDER(&sliced, "1 3 2 4 5 6", "and the message leaves");
+	msglist_release(&sliced);
 }
 
 int main(void)
