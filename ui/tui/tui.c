@@ -323,7 +323,9 @@ static bool rebuild_slice(struct tui *t, bool keys_waiting)
 {
 	if (!msglist_needs_rebuild(&t->ml))
 		return false;
-	if (t->ml.idx.n < 5000) {
+	/* small: at once (counting what waits: a sync's first batches are
+	 * thousands of messages for an index that had fifty) */
+	if (t->ml.idx.n + t->ml.n_adds < 5000) {
 		msglist_rebuild(&t->ml);
 		return true;
 	}
