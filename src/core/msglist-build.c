@@ -655,6 +655,9 @@ static bool run_phases(struct ml_build *b, struct budget *bg)
 		if (!done)
 			return false;
 		next_phase(b);
+		/* a phase that is one slice (the tree) starts on a fresh budget */
+		if (b->phase != BP_DONE && budget_over(bg))
+			return false;
 	}
 	return true;
 }
