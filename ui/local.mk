@@ -32,6 +32,7 @@ postie_SOURCES += \
 	ui/tui/pager.c \
 	ui/tui/prompt.c ui/tui/prompt.h \
 	ui/tui/sidebar.c \
+	ui/tui/signals.c \
 	ui/tui/tui.c ui/tui/tui.h ui/tui/tui-private.h
 postie_SOURCES += \
 	ui/cli/cmd_export.c \

@@ -1,56 +1,142 @@
 /* Rebuilding the message list's rows: pending changes applied, the limit,
  * then a sort or the threads. Threads follow References and In-Reply-To
  * (the nearest ancestor present in the folder is the parent); messages whose
- * ancestors are all missing start threads of their own. */
+ * ancestors are all missing start threads of their own.
+ *
+ * A rebuild is a series of phases whose long loops can stop when a time
+ * budget runs out and go on at the next msglist_rebuild_step(), so that the
+ * interface answers keys between the slices of a rebuild of 100,000
+ * messages. While one is under way the old rows stay valid: the additions
+ * queued when it started go into the index a batch at a time, the rows'
+ * positions moved with each; after that the index does not change (what
+ * arrives meanwhile waits for the next rebuild) except for flags, which no
+ * phase depends on but the limit's, and a flag change under a limit asks
+ * for another rebuild anyway. msglist_rebuild() runs the same phases
+ * without a budget. */
 #include "common.h"
+
+#include <time.h>
 
 #include "core/msglist-private.h"
 #include "core/pattern.h"
 #include "store/summary.h"
 #include "util/strutil.h"
 
-/* Everything one rebuild needs; positions are indices into idx.msgs. */
-struct build {
-	struct msglist *ml;
+enum build_phase {
+	BP_APPLY,       /* the queued additions into the index, a batch at a time */
+	BP_SELECT,      /* the candidates: not removed, within the limit */
+	BP_IDS,         /* threads: the Message-ID table */
+	BP_PARENTS,     /* threads: each candidate's parent */
+	BP_TREE,        /* threads: children lists, thread dates, roots sorted */
+	BP_FLATTEN,     /* threads: the rows, thread by thread */
+	BP_SORT,        /* plain sorts: the rows in one go */
+	BP_DONE,
+};
+
+struct id_table {
+	int32_t *slot;
+	size_t mask;
+};
+
+/* A rebuild under way; positions are indices into idx.msgs. */
+struct ml_build {
+	struct msglist *ml;     /* set again at each step, in case the owner moved it */
+	enum build_phase phase;
+	size_t at;              /* how far the current phase got */
+	size_t n_apply;         /* BP_APPLY: queued additions still to apply (not
+				   those that come during the rebuild) */
+	struct ml_row *rows;    /* the new view, swapped in at the end */
+	size_t n_rows, cap_rows;
+	bool any_removed;       /* a pending operation removes messages */
 	uint32_t *pos;          /* the candidate messages */
 	size_t n;
+	struct id_table ids;
 	int32_t *parent;        /* per candidate: its parent candidate, -1 */
 	uint32_t *child_start;  /* CSR: children of i are kids[child_start[i] .. +n_kids[i]) */
 	uint32_t *n_kids;
 	uint32_t *kids;
 	int64_t *newest;        /* per root: the newest date in its thread */
+	uint32_t *roots;
+	size_t n_roots;
+	uint32_t *scratch;      /* a stack of 2 (n + 1) for walking a thread */
 };
 
-static const struct store_index_msg *msg_of(const struct build *b, size_t i)
+/* When a step must stop: checked every so many items, so that reading the
+ * clock costs nothing next to the work, and never before some work is done,
+ * so that every step makes progress however small its budget. */
+struct budget {
+	struct timespec end;
+	bool unlimited;
+	unsigned ticks;
+};
+
+#define BUDGET_EVERY 256
+
+static void budget_set(struct budget *bg, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, &bg->end);
+	bg->end.tv_sec += ms / 1000;
+	bg->end.tv_nsec += (ms % 1000) * 1000000;
+	if (bg->end.tv_nsec >= 1000000000) {
+		bg->end.tv_sec++;
+		bg->end.tv_nsec -= 1000000000;
+	}
+}
+
+static bool budget_over(const struct budget *bg)
+{
+	if (bg->unlimited)
+		return false;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > bg->end.tv_sec ||
+	       (now.tv_sec == bg->end.tv_sec && now.tv_nsec >= bg->end.tv_nsec);
+}
+
+static bool budget_spent(struct budget *bg)
+{
+	return ++bg->ticks % BUDGET_EVERY == 0 && budget_over(bg);
+}
+
+static const struct store_index_msg *msg_of(const struct ml_build *b, size_t i)
 {
 	return &b->ml->idx.msgs[b->pos[i]];
 }
 
-static const char *str_of(const struct build *b, uint32_t ref)
+static const char *str_of(const struct ml_build *b, uint32_t ref)
 {
 	return store_index_str(&b->ml->idx, ref);
 }
 
+/* The length of the reply or forward marker at s ("Re:", "Fwd:", "Re[2]:"),
+ * 0 when there is none. */
+static size_t reply_marker_len(const char *s)
+{
+	static const char *const markers[] = { "re:", "fwd:", "fw:", "aw:", "sv:", "vs:", "wg:" };
+	/* Called for every row of every rebuild: most subjects start with none
+	 * of these letters, and one test settles that. */
+	if (*s == '\0' || !strchr("rRfFaAsSvVwW", *s))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(markers); i++)
+		if (str_casestartswith(s, markers[i]))
+			return strlen(markers[i]);
+	if (str_casestartswith(s, "re[")) {
+		const char *close = strchr(s, ']');
+		if (close && close[1] == ':')
+			return (size_t)(close + 2 - s);
+	}
+	return 0;
+}
+
 const char *ml_base_subject(const char *s, size_t *len_r)
 {
-	static const char *const prefixes[] = { "re:", "fwd:", "fw:", "aw:", "sv:", "vs:", "wg:" };
-	for (bool again = true; again;) {
-		again = false;
+	for (;;) {
 		while (*s == ' ' || *s == '\t')
 			s++;
-		for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
-			if (str_casestartswith(s, prefixes[i])) {
-				s += strlen(prefixes[i]);
-				again = true;
-			}
-		/* "Re[2]:" */
-		if (str_casestartswith(s, "re[")) {
-			const char *close = strchr(s, ']');
-			if (close && close[1] == ':') {
-				s = close + 2;
-				again = true;
-			}
-		}
+		size_t n = reply_marker_len(s);
+		if (n == 0)
+			break;
+		s += n;
 	}
 	size_t len = strlen(s);
 	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
@@ -69,19 +155,53 @@ static bool same_subject(const char *a, const char *b)
 
 /* ---- Applying changes and the limit ---- */
 
-static void apply_changes(struct msglist *ml)
+/* Adds the first k queued messages to the index (the rest move up the
+ * queue). The current rows keep showing the same messages: their positions
+ * move with the messages inserted before them. */
+static void apply_adds(struct msglist *ml, size_t k)
 {
-	if (ml->n_adds) {
-		store_index_put_many(&ml->idx, ml->adds, ml->n_adds);
-		for (size_t i = 0; i < ml->n_adds; i++)
-			msg_summary_release(&ml->adds[i]);
-		ml->n_adds = 0;
+	if (k == 0)
+		return;
+	size_t n_old = ml->idx.n;
+	uint32_t *moved = xcalloc(n_old + 1, sizeof *moved);
+	for (size_t p = 0; p < n_old; p++)
+		moved[p] = ml->idx.msgs[p].uid;
+	store_index_put_many(&ml->idx, ml->adds, k);
+	for (size_t i = 0; i < k; i++)
+		msg_summary_release(&ml->adds[i]);
+	memmove(ml->adds, ml->adds + k, (ml->n_adds - k) * sizeof *ml->adds);
+	ml->n_adds -= k;
+	/* Old and new index are both sorted by uid and keep every old message:
+	 * one merge pass turns each old uid into its new position. */
+	for (size_t p = 0, q = 0; p < n_old; p++) {
+		while (ml->idx.msgs[q].uid != moved[p])
+			q++;
+		moved[p] = (uint32_t)q;
 	}
-	if (ml->n_removes) {
-		store_index_remove_many(&ml->idx, ml->removes, ml->n_removes);
-		ml->n_removes = 0;
+	for (size_t r = 0; r < ml->n_rows; r++)
+		ml->rows[r].pos = moved[ml->rows[r].pos];
+	free(moved);
+}
+
+/* A batch of additions a slice: each one costs a pass over the index,
+ * and a sync brings thousands between two rebuilds. */
+#define APPLY_BATCH 2048
+
+static bool apply_queued(struct ml_build *b, struct budget *bg)
+{
+	while (b->n_apply) {
+		size_t k = b->n_apply < APPLY_BATCH ? b->n_apply : APPLY_BATCH;
+		apply_adds(b->ml, k);
+		b->n_apply -= k;
+		if (b->n_apply && budget_over(bg))
+			return false;
 	}
-	/* Syncs may have reported flags older than the user's pending changes. */
+	return true;
+}
+
+/* Syncs may have reported flags older than the user's pending changes. */
+static void overlay_pending(struct msglist *ml)
+{
 	for (size_t i = 0; i < ml->n_pending; i++) {
 		const struct ml_pending *p = &ml->pending[i];
 		for (size_t j = 0; !p->remove && j < p->n; j++) {
@@ -92,16 +212,14 @@ static void apply_changes(struct msglist *ml)
 	}
 }
 
-static void select_candidates(struct build *b)
+static bool select_candidates(struct ml_build *b, struct budget *bg)
 {
 	struct msglist *ml = b->ml;
-	b->pos = xcalloc(ml->idx.n ? ml->idx.n : 1, sizeof *b->pos);
-	bool any_removed = false;
-	for (size_t i = 0; i < ml->n_pending; i++)
-		any_removed |= ml->pending[i].remove;
-	for (size_t i = 0; i < ml->idx.n; i++) {
-		const struct store_index_msg *m = &ml->idx.msgs[i];
-		if (any_removed && ml_pending_removed(ml, m->uid))
+	for (; b->at < ml->idx.n; b->at++) {
+		if (budget_spent(bg))
+			return false;
+		const struct store_index_msg *m = &ml->idx.msgs[b->at];
+		if (b->any_removed && ml_pending_removed(ml, m->uid))
 			continue;
 		if (ml->limit) {
 			struct pattern_msg pm;
@@ -109,8 +227,9 @@ static void select_candidates(struct build *b)
 			if (!pattern_match(ml->limit, &pm))
 				continue;
 		}
-		b->pos[b->n++] = (uint32_t)i;
+		b->pos[b->n++] = (uint32_t)b->at;
 	}
+	return true;
 }
 
 /* ---- Plain sorts ---- */
@@ -144,16 +263,18 @@ static int cmp_item(const void *x, const void *y, void *aux)
 	return ml->reverse ? -c : c;
 }
 
-static void push_row(struct msglist *ml, uint32_t pos, uint32_t depth, int32_t parent)
+static struct ml_row *push_row(struct ml_build *b, uint32_t pos, uint32_t depth, int32_t parent)
 {
-	if (ml->n_rows == ml->cap_rows) {
-		ml->cap_rows = ml->cap_rows ? ml->cap_rows * 2 : 256;
-		ml->rows = xreallocarray(ml->rows, ml->cap_rows, sizeof *ml->rows);
+	if (b->n_rows == b->cap_rows) {
+		b->cap_rows = b->cap_rows ? b->cap_rows * 2 : 256;
+		b->rows = xreallocarray(b->rows, b->cap_rows, sizeof *b->rows);
 	}
-	ml->rows[ml->n_rows++] = (struct ml_row){ pos, depth, 0, parent, true, false };
+	b->rows[b->n_rows] = (struct ml_row){ pos, depth, 0, parent, true, false };
+	return &b->rows[b->n_rows++];
 }
 
-static void build_sorted(struct build *b)
+/* One slice however long: the sort does not stop halfway. */
+static void build_sorted(struct ml_build *b)
 {
 	struct msglist *ml = b->ml;
 	struct sort_item *v = xcalloc(b->n + 1, sizeof *v);
@@ -172,7 +293,7 @@ static void build_sorted(struct build *b)
 	}
 	qsort_r(v, b->n, sizeof *v, cmp_item, ml);
 	for (size_t i = 0; i < b->n; i++)
-		push_row(ml, v[i].pos, 0, -1);
+		push_row(b, v[i].pos, 0, -1);
 	free(v);
 }
 
@@ -186,13 +307,9 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
-struct id_table {
-	int32_t *slot;
-	size_t mask;
-};
-
-static long id_find(const struct build *b, const struct id_table *t, const char *id, size_t len)
+static long id_find(const struct ml_build *b, const char *id, size_t len)
 {
+	const struct id_table *t = &b->ids;
 	if (len == 0)
 		return -1;
 	char tmp[512];
@@ -209,16 +326,23 @@ static long id_find(const struct build *b, const struct id_table *t, const char 
 	}
 }
 
-static void id_table_fill(const struct build *b, struct id_table *t)
+static void id_table_init(struct ml_build *b)
 {
 	size_t size = 16;
 	while (size < b->n * 2)
 		size *= 2;
-	t->slot = xmalloc(size * sizeof *t->slot);
-	memset(t->slot, 0xff, size * sizeof *t->slot);
-	t->mask = size - 1;
-	for (size_t i = 0; i < b->n; i++) {
-		const char *id = str_of(b, msg_of(b, i)->message_id);
+	b->ids.slot = xmalloc(size * sizeof *b->ids.slot);
+	memset(b->ids.slot, 0xff, size * sizeof *b->ids.slot);
+	b->ids.mask = size - 1;
+}
+
+static bool id_table_fill(struct ml_build *b, struct budget *bg)
+{
+	struct id_table *t = &b->ids;
+	for (; b->at < b->n; b->at++) {
+		if (budget_spent(bg))
+			return false;
+		const char *id = str_of(b, msg_of(b, b->at)->message_id);
 		if (!*id)
 			continue;
 		size_t h = hash_str(id) & t->mask;
@@ -229,11 +353,12 @@ static void id_table_fill(const struct build *b, struct id_table *t)
 				break;
 			}
 		if (!dup)
-			t->slot[h] = (int32_t)i;
+			t->slot[h] = (int32_t)b->at;
 	}
+	return true;
 }
 
-static bool is_ancestor(const struct build *b, size_t anc, size_t of)
+static bool is_ancestor(const struct ml_build *b, size_t anc, size_t of)
 {
 	for (long p = (long)of; p >= 0; p = b->parent[p])
 		if ((size_t)p == anc)
@@ -243,7 +368,7 @@ static bool is_ancestor(const struct build *b, size_t anc, size_t of)
 
 /* The nearest ancestor of i in the folder: the last of its References that
  * is here, else In-Reply-To. */
-static long find_parent(const struct build *b, const struct id_table *t, size_t i)
+static long find_parent(const struct ml_build *b, size_t i)
 {
 	const struct store_index_msg *m = msg_of(b, i);
 	const char *refs = str_of(b, m->references);
@@ -252,21 +377,33 @@ static long find_parent(const struct build *b, const struct id_table *t, size_t 
 		size_t start = end;
 		while (start > 0 && refs[start - 1] != ' ')
 			start--;
-		long p = id_find(b, t, refs + start, end - start);
+		long p = id_find(b, refs + start, end - start);
 		if (p >= 0 && (size_t)p != i && !is_ancestor(b, i, (size_t)p))
 			return p;
 		end = start > 0 ? start - 1 : 0;
 	}
 	const char *irt = str_of(b, m->in_reply_to);
-	long p = id_find(b, t, irt, strlen(irt));
+	long p = id_find(b, irt, strlen(irt));
 	if (p >= 0 && (size_t)p != i && !is_ancestor(b, i, (size_t)p))
 		return p;
 	return -1;
 }
 
+/* In candidate order, as the loop guarding against cycles expects: a parent
+ * found later in the order is not yet linked when i looks at it. */
+static bool find_parents(struct ml_build *b, struct budget *bg)
+{
+	for (; b->at < b->n; b->at++) {
+		if (budget_spent(bg))
+			return false;
+		b->parent[b->at] = (int32_t)find_parent(b, b->at);
+	}
+	return true;
+}
+
 static int cmp_date_idx(const void *x, const void *y, void *aux)
 {
-	const struct build *b = aux;
+	const struct ml_build *b = aux;
 	const struct store_index_msg *a = msg_of(b, *(const uint32_t *)x);
 	const struct store_index_msg *c = msg_of(b, *(const uint32_t *)y);
 	if (a->date != c->date)
@@ -276,7 +413,7 @@ static int cmp_date_idx(const void *x, const void *y, void *aux)
 
 static int cmp_root(const void *x, const void *y, void *aux)
 {
-	const struct build *b = aux;
+	const struct ml_build *b = aux;
 	uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
 	int c = b->newest[i] < b->newest[j] ? -1 : b->newest[i] > b->newest[j];
 	if (c == 0)
@@ -284,7 +421,7 @@ static int cmp_root(const void *x, const void *y, void *aux)
 	return b->ml->reverse ? -c : c;
 }
 
-static void link_children(struct build *b)
+static void link_children(struct ml_build *b)
 {
 	b->n_kids = xcalloc(b->n + 1, sizeof *b->n_kids);
 	b->child_start = xcalloc(b->n + 1, sizeof *b->child_start);
@@ -310,7 +447,7 @@ static void link_children(struct build *b)
 }
 
 /* The newest date of each thread, pushed up from every message to its root. */
-static void thread_dates(struct build *b)
+static void thread_dates(struct ml_build *b)
 {
 	b->newest = xcalloc(b->n + 1, sizeof *b->newest);
 	for (size_t i = 0; i < b->n; i++)
@@ -324,10 +461,24 @@ static void thread_dates(struct build *b)
 	}
 }
 
-static uint32_t count_below(const struct build *b, size_t i)
+/* Children lists, thread dates and the roots in order: linear but for the
+ * sorts, done in one slice. */
+static void build_tree(struct ml_build *b)
+{
+	link_children(b);
+	thread_dates(b);
+	b->roots = xmalloc((b->n + 1) * sizeof *b->roots);
+	for (size_t i = 0; i < b->n; i++)
+		if (b->parent[i] < 0)
+			b->roots[b->n_roots++] = (uint32_t)i;
+	qsort_r(b->roots, b->n_roots, sizeof *b->roots, cmp_root, b);
+	b->scratch = xmalloc(2 * (b->n + 1) * sizeof *b->scratch);
+}
+
+static uint32_t count_below(const struct ml_build *b, size_t i)
 {
 	uint32_t n = 0;
-	uint32_t *stack = xmalloc((b->n + 1) * sizeof *stack);
+	uint32_t *stack = b->scratch;
 	size_t sp = 0;
 	stack[sp++] = (uint32_t)i;
 	while (sp) {
@@ -337,65 +488,55 @@ static uint32_t count_below(const struct build *b, size_t i)
 			n++;
 		}
 	}
-	free(stack);
 	return n;
 }
 
-/* Depth-first: each thread's root, then its children oldest first. */
-static void flatten(struct build *b, const uint32_t *roots, size_t n_roots)
+/* Depth-first: the thread's root, then its children oldest first. The
+ * stack holds nodes; a row's depth and parent row come from its parent's. */
+static void flatten_thread(struct ml_build *b, uint32_t root)
 {
 	struct msglist *ml = b->ml;
-	struct frame { uint32_t node; uint32_t depth; int32_t parent_row; bool last; };
-	struct frame *stack = xmalloc((b->n + 1) * sizeof *stack);
-	for (size_t r = 0; r < n_roots; r++) {
-		size_t sp = 0;
-		stack[sp++] = (struct frame){ roots[r], 0, -1, true };
-		bool collapsed = ml->collapse_default !=
-				 uidset_has(ml->toggled, ml->n_toggled, msg_of(b, roots[r])->uid);
-		while (sp) {
-			struct frame f = stack[--sp];
-			int32_t row = (int32_t)ml->n_rows;
-			push_row(ml, b->pos[f.node], f.depth, f.parent_row);
-			struct ml_row *mr = &ml->rows[row];
-			mr->last_child = f.last;
-			if (f.parent_row >= 0)
-				mr->same_subject = same_subject(
-					str_of(b, msg_of(b, f.node)->subject),
-					msglist_str(ml, msglist_msg(ml, (size_t)f.parent_row)->subject));
-			if (f.depth == 0 && collapsed && b->n_kids[f.node]) {
-				mr->hidden = count_below(b, f.node);
-				continue;
-			}
-			/* children pushed last-first so the oldest pops first */
-			for (uint32_t k = b->n_kids[f.node]; k-- > 0;)
-				stack[sp++] = (struct frame){ b->kids[b->child_start[f.node] + k],
-							      f.depth + 1, row,
-							      k + 1 == b->n_kids[f.node] };
+	bool collapsed = ml->collapse_default !=
+			 uidset_has(ml->toggled, ml->n_toggled, msg_of(b, root)->uid);
+	struct ml_row *mr = push_row(b, b->pos[root], 0, -1);
+	if (collapsed && b->n_kids[root]) {
+		mr->hidden = count_below(b, root);
+		return;
+	}
+	/* (node, its parent's row) pairs; children pushed last-first so that
+	 * the oldest pops first */
+	uint32_t *stack = b->scratch;
+	size_t sp = 0;
+	int32_t root_row = (int32_t)(b->n_rows - 1);
+	for (uint32_t k = b->n_kids[root]; k-- > 0;) {
+		stack[sp++] = b->kids[b->child_start[root] + k];
+		stack[sp++] = (uint32_t)root_row;
+	}
+	while (sp) {
+		int32_t parent_row = (int32_t)stack[--sp];
+		uint32_t node = stack[--sp];
+		uint32_t up = (uint32_t)b->parent[node];   /* set: node is not a root */
+		bool last = b->kids[b->child_start[up] + b->n_kids[up] - 1] == node;
+		mr = push_row(b, b->pos[node], b->rows[parent_row].depth + 1, parent_row);
+		mr->last_child = last;
+		mr->same_subject = same_subject(str_of(b, msg_of(b, node)->subject),
+						str_of(b, b->ml->idx.msgs[b->rows[parent_row].pos].subject));
+		int32_t row = (int32_t)(b->n_rows - 1);
+		for (uint32_t k = b->n_kids[node]; k-- > 0;) {
+			stack[sp++] = b->kids[b->child_start[node] + k];
+			stack[sp++] = (uint32_t)row;
 		}
 	}
-	free(stack);
 }
 
-static void build_threads(struct build *b)
+static bool flatten(struct ml_build *b, struct budget *bg)
 {
-	struct id_table t;
-	id_table_fill(b, &t);
-	b->parent = xmalloc((b->n + 1) * sizeof *b->parent);
-	for (size_t i = 0; i < b->n; i++)
-		b->parent[i] = -1;
-	for (size_t i = 0; i < b->n; i++)
-		b->parent[i] = (int32_t)find_parent(b, &t, i);
-	free(t.slot);
-	link_children(b);
-	thread_dates(b);
-	uint32_t *roots = xmalloc((b->n + 1) * sizeof *roots);
-	size_t n_roots = 0;
-	for (size_t i = 0; i < b->n; i++)
-		if (b->parent[i] < 0)
-			roots[n_roots++] = (uint32_t)i;
-	qsort_r(roots, n_roots, sizeof *roots, cmp_root, b);
-	flatten(b, roots, n_roots);
-	free(roots);
+	for (; b->at < b->n_roots; b->at++) {
+		if (budget_spent(bg))
+			return false;
+		flatten_thread(b, b->roots[b->at]);
+	}
+	return true;
 }
 
 uint32_t *ml_collapsed_uids(const struct msglist *ml, size_t row, size_t *n_r)
@@ -424,25 +565,114 @@ uint32_t *ml_collapsed_uids(const struct msglist *ml, size_t row, size_t *n_r)
 	return v;
 }
 
-void msglist_rebuild(struct msglist *ml)
+/* ---- Driving the phases ---- */
+
+void ml_build_free(struct ml_build **bp)
 {
-	apply_changes(ml);
-	struct build b = { .ml = ml };
-	select_candidates(&b);
-	ml->n_rows = 0;
-	if (ml->sort == SORT_THREADS)
-		build_threads(&b);
-	else
-		build_sorted(&b);
-	free(b.pos);
-	free(b.parent);
-	free(b.child_start);
-	free(b.n_kids);
-	free(b.kids);
-	free(b.newest);
-	ml->dirty = false;
-	/* The cursor stays on its message; if that left the view, on the row
-	 * where it was. */
+	struct ml_build *b = *bp;
+	if (!b)
+		return;
+	free(b->rows);
+	free(b->pos);
+	free(b->ids.slot);
+	free(b->parent);
+	free(b->child_start);
+	free(b->n_kids);
+	free(b->kids);
+	free(b->newest);
+	free(b->roots);
+	free(b->scratch);
+	free(b);
+	*bp = NULL;
+}
+
+/* Removals leave the current rows pointing at wrong messages: they are
+ * applied at once, with the additions before them, and the caller then
+ * finishes the rebuild before anything reads the rows. */
+static struct ml_build *build_start(struct msglist *ml)
+{
+	struct ml_build *b = xcalloc(1, sizeof *b);
+	b->ml = ml;
+	b->phase = BP_APPLY;
+	b->n_apply = ml->n_adds;
+	if (ml->n_removes) {
+		apply_adds(ml, ml->n_adds);
+		b->n_apply = 0;
+		store_index_remove_many(&ml->idx, ml->removes, ml->n_removes);
+		ml->n_removes = 0;
+	}
+	ml->dirty = false;   /* what changes from now on asks for another rebuild */
+	for (size_t i = 0; i < ml->n_pending; i++)
+		b->any_removed |= ml->pending[i].remove;
+	return b;
+}
+
+/* On to the phase after the current one, with what it needs allocated. */
+static void next_phase(struct ml_build *b)
+{
+	b->at = 0;
+	switch (b->phase) {
+	case BP_APPLY:
+		overlay_pending(b->ml);
+		b->phase = BP_SELECT;
+		b->pos = xcalloc(b->ml->idx.n + 1, sizeof *b->pos);
+		break;
+	case BP_SELECT:
+		b->phase = b->ml->sort == SORT_THREADS ? BP_IDS : BP_SORT;
+		if (b->phase == BP_IDS)
+			id_table_init(b);
+		break;
+	case BP_IDS:
+		b->phase = BP_PARENTS;
+		b->parent = xmalloc((b->n + 1) * sizeof *b->parent);
+		for (size_t i = 0; i < b->n; i++)
+			b->parent[i] = -1;
+		break;
+	case BP_PARENTS:
+		FREE(&b->ids.slot);
+		b->phase = BP_TREE;
+		break;
+	case BP_TREE: b->phase = BP_FLATTEN; break;
+	default: b->phase = BP_DONE; break;
+	}
+}
+
+/* Runs phases until the budget is spent; true when every one is done. */
+static bool run_phases(struct ml_build *b, struct budget *bg)
+{
+	while (b->phase != BP_DONE) {
+		bool done = true;
+		switch (b->phase) {
+		case BP_APPLY: done = apply_queued(b, bg); break;
+		case BP_SELECT: done = select_candidates(b, bg); break;
+		case BP_IDS: done = id_table_fill(b, bg); break;
+		case BP_PARENTS: done = find_parents(b, bg); break;
+		case BP_TREE: build_tree(b); break;
+		case BP_FLATTEN: done = flatten(b, bg); break;
+		case BP_SORT: build_sorted(b); break;
+		case BP_DONE: break;
+		}
+		if (!done)
+			return false;
+		next_phase(b);
+		/* a phase that is one slice (the tree) starts on a fresh budget */
+		if (b->phase != BP_DONE && budget_over(bg))
+			return false;
+	}
+	return true;
+}
+
+/* The new rows in place; the cursor stays on its message, and if that left
+ * the view, on the row where it was. */
+static void build_finish(struct msglist *ml)
+{
+	struct ml_build *b = ml->building;
+	free(ml->rows);
+	ml->rows = b->rows;
+	ml->n_rows = b->n_rows;
+	ml->cap_rows = b->cap_rows;
+	b->rows = NULL;
+	ml_build_free(&ml->building);
 	long row = ml->cursor_uid ? msglist_find(ml, ml->cursor_uid) : -1;
 	if (row >= 0)
 		ml->cursor = (size_t)row;
@@ -450,4 +680,33 @@ void msglist_rebuild(struct msglist *ml)
 		msglist_set_cursor(ml, ml->cursor < ml->n_rows ? ml->cursor : ml->n_rows - 1);
 	else
 		msglist_set_cursor(ml, 0);
+}
+
+bool msglist_rebuild_step(struct msglist *ml, long budget_ms)
+{
+	if (!ml->building) {
+		if (!ml->dirty)
+			return true;
+		/* after removals the old rows are wrong: no pause until the end */
+		bool removes = ml->n_removes > 0;
+		ml->building = build_start(ml);
+		if (removes)
+			budget_ms = -1;
+	}
+	struct budget bg = { .unlimited = budget_ms < 0 };
+	if (!bg.unlimited)
+		budget_set(&bg, budget_ms);
+	ml->building->ml = ml;
+	if (!run_phases(ml->building, &bg))
+		return false;
+	build_finish(ml);
+	return true;
+}
+
+void msglist_rebuild(struct msglist *ml)
+{
+	/* A rebuild under way may have read settings that changed since. */
+	ml_build_free(&ml->building);
+	ml->dirty = true;
+	msglist_rebuild_step(ml, -1);
 }

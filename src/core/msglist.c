@@ -73,6 +73,7 @@ static void drop_pending(struct msglist *ml)
 
 void msglist_release(struct msglist *ml)
 {
+	ml_build_free(&ml->building);
 	drop_changes(ml);
 	drop_pending(ml);
 	free(ml->adds);
@@ -122,6 +123,9 @@ void msglist_load(struct msglist *ml, size_t account, uint32_t folder, struct st
 {
 	bool same = ml->loaded && ml->account == account && ml->folder == folder;
 	uint32_t keep = same ? ml->cursor_uid : 0;
+	/* the rows and a rebuild under way point into the old index */
+	ml_build_free(&ml->building);
+	ml->n_rows = 0;
 	store_index_release(&ml->idx);
 	ml->idx = *idx;
 	*idx = (struct store_index)STORE_INDEX_INIT;
@@ -201,7 +205,7 @@ void msglist_set_flags(struct msglist *ml, const uint32_t *uids, const uint32_t 
 
 bool msglist_needs_rebuild(const struct msglist *ml)
 {
-	return ml->dirty;
+	return ml->dirty || ml->building;
 }
 
 long msglist_flags(const struct msglist *ml, uint32_t uid)

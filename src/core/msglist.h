@@ -8,11 +8,14 @@
  * drive it directly. One thread (the UI's) owns it.
  *
  * Changes that move messages (added, removed) are collected and applied by
- * msglist_rebuild(), which re-sorts, re-threads and re-limits in one pass
- * (about 50 ms for 100,000 messages) and puts the cursor back on the same
- * message. The UI calls it before drawing, at most a few times a second
- * during a large sync; between rebuilds rows stay valid (flag changes are
- * applied at once, in place).
+ * a rebuild, which re-sorts, re-threads and re-limits (about 25 ms for
+ * 100,000 messages, several times that under the sanitizers or a loaded
+ * machine) and puts the cursor back on the same message. msglist_rebuild()
+ * does it at once; msglist_rebuild_step() does it in slices of a given
+ * time, so that the interface answers keys between them while a large sync
+ * fills the list. Rows stay valid between rebuilds and during one (flag
+ * changes are applied at once, in place; messages added meanwhile show when
+ * it ends).
  *
  * The user's operations are shown before the account confirms them:
  * msglist_pending_flags() and msglist_pending_remove() change the view at
@@ -29,6 +32,7 @@
 #include "store/index.h"
 
 struct buf;
+struct ml_build;
 struct msg_summary;
 struct pattern;
 
@@ -75,6 +79,7 @@ struct msglist {
 	uint32_t *removes;
 	size_t n_removes, cap_removes;
 	bool dirty;
+	struct ml_build *building;      /* a rebuild under way (msglist_rebuild_step), or NULL */
 	/* the user's operations not yet confirmed */
 	struct ml_pending *pending;
 	size_t n_pending, cap_pending;
@@ -96,8 +101,21 @@ void msglist_add(struct msglist *ml, const struct msg_summary *v, size_t n);
 void msglist_add_take(struct msglist *ml, struct msg_summary *v, size_t n);
 void msglist_remove(struct msglist *ml, const uint32_t *uids, size_t n);
 void msglist_set_flags(struct msglist *ml, const uint32_t *uids, const uint32_t *flags, size_t n);
+/* Changes wait for a rebuild, or one is under way. */
 bool msglist_needs_rebuild(const struct msglist *ml);
+/* Rebuilds at once (dropping a rebuild under way, which may have read
+ * settings that changed since). */
 void msglist_rebuild(struct msglist *ml);
+/* Goes on with the rebuild under way, or starts one if changes wait, for
+ * about budget_ms (negative: to the end); true when the rows are up to
+ * date. A step never stops half way through a phase that is not sliced (a
+ * plain sort) and does not stop at all after removals, which leave the old
+ * rows pointing at the wrong messages. */
+bool msglist_rebuild_step(struct msglist *ml, long budget_ms);
+static inline bool msglist_rebuilding(const struct msglist *ml)
+{
+	return ml->building != NULL;
+}
 
 void msglist_pending_flags(struct msglist *ml, uint64_t req, const uint32_t *uids, size_t n,
 			   uint32_t add, uint32_t del);

@@ -318,6 +318,82 @@ static void test_big_thread_build(void)
 	msglist_release(&ml);
 }
 
+/* A generated folder of n messages in threads of up to 5, arriving newest
+ * first in batches, as a sync delivers them; uids from base. */
+static void add_batch(struct msglist *ml, size_t from, size_t to)
+{
+	struct msg_summary *v = xcalloc(to - from + 1, sizeof *v);
+	for (size_t i = from; i < to; i++) {
+		char mid[32], refs[32];
+		snprintf(mid, sizeof mid, "s%zu", i);
+		snprintf(refs, sizeof refs, "s%zu", i - i % 5);
+		summary(&v[i - from], (uint32_t)(100000 - i), mid, i % 5 ? refs : NULL,
+			i % 5 ? "Re: step" : "step", (int64_t)(i * 7 % 1000), 0);
+	}
+	msglist_add_take(ml, v, to - from);
+	free(v);
+}
+
+static void test_stepped_rebuild(void)
+{
+	/* the same folder rebuilt at once and in the smallest slices */
+	struct msglist at_once, sliced;
+	msglist_init(&at_once, SORT_THREADS, false, false);
+	msglist_init(&sliced, SORT_THREADS, false, false);
+	struct store_index e1 = STORE_INDEX_INIT, e2 = STORE_INDEX_INIT;
+	msglist_load(&at_once, 0, 1, &e1, CURSOR_NEWEST);
+	msglist_load(&sliced, 0, 1, &e2, CURSOR_NEWEST);
+	add_batch(&at_once, 0, 3000);
+	add_batch(&sliced, 0, 3000);
+	msglist_rebuild(&at_once);
+	msglist_rebuild(&sliced);
+	msglist_set_cursor(&sliced, 1234);
+	uint32_t cursor_uid = sliced.cursor_uid;
+	add_batch(&at_once, 3000, 8000);
+	add_batch(&sliced, 3000, 8000);
+	msglist_rebuild(&at_once);
+	size_t steps = 0;
+	bool rows_ok = true, done = false;
+	while (!done) {
+		done = msglist_rebuild_step(&sliced, 0);
+		steps++;
+		/* between slices the old rows still show the old messages */
+		for (size_t r = 0; !done && r < sliced.n_rows; r++)
+			rows_ok &= msglist_msg(&sliced, r)->uid > 100000 - 3000;
+		if (steps == 3)
+			add_batch(&sliced, 8000, 8005);   /* arrives during the rebuild */
+	}
+	ok(steps > 10, "a rebuild with no time to spare runs in slices (%zu)", steps);
+	ok(rows_ok, "and the rows stay valid between them");
+	char *a = order(&at_once), *b = order(&sliced);
+	ok(strcmp(a, b) == 0, "the rows are the same as a rebuild at once");
+	free(a);
+	free(b);
+	is_int(sliced.cursor_uid, cursor_uid, "the cursor stays on its message");
+	is_int(msglist_msg(&sliced, sliced.cursor)->uid, cursor_uid, "and its row");
+	ok(msglist_needs_rebuild(&sliced), "what arrived meanwhile waits for the next");
+	while (!msglist_rebuild_step(&sliced, 5))
+		;
+	is_int(sliced.n_rows, 8005, "and shows after it");
+	/* a change of settings drops the rebuild under way */
+	add_batch(&sliced, 8005, 8010);
+	msglist_rebuild_step(&sliced, 0);
+	ok(msglist_rebuilding(&sliced), "a rebuild is under way");
+	msglist_set_sort(&sliced, SORT_DATE, true);
+	ok(!msglist_needs_rebuild(&sliced) && sliced.n_rows == 8010,
+	   "a new sort rebuilds at once, with what waited");
+	msglist_release(&at_once);
+	msglist_release(&sliced);
+	/* a removal with nothing ever added */
+	msglist_init(&sliced, SORT_THREADS, false, false);
+	load_sample(&sliced);
+	uint32_t gone = 7;
+	msglist_remove(&sliced, &gone, 1);
+	ok(msglist_rebuild_step(&sliced, 0), "a removal's rebuild ends in one step, however short");
+	IS_ORDER(&sliced, "1 3 2 4 5 6", "and the message leaves");
+	msglist_release(&sliced);
+}
+
 int main(void)
 {
 	test_threads();
@@ -326,5 +402,6 @@ int main(void)
 	test_bulk_index();
 	test_patterns();
 	test_big_thread_build();
+	test_stepped_rebuild();
 	return tap_done();
 }

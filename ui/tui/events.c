@@ -217,7 +217,7 @@ static void new_mail(struct tui *t, struct event *ev)
 	tui_message(t, false, ngettext("New mail in %s/%s: %llu message.",
 				       "New mail in %s/%s: %llu messages.", ev->n1),
 		    account, folder, (unsigned long long)ev->n1);
-	if (t->conf->global.bell)
+	if (t->conf->global.bell && !t->suspended)   /* the terminal is the shell's */
 		beep();
 	const char *cmd = t->conf->global.new_mail_command;
 	if (cmd) {

@@ -138,8 +138,10 @@ struct tui {
 
 	bool quit;
 	bool redraw_all;
-	struct timespec last_rebuild;
-	long rebuild_ms;        /* what the last rebuild took */
+	bool suspended;         /* stopped by Ctrl-Z and not yet back in the foreground */
+	struct timespec last_rebuild;   /* when the last rebuild ended */
+	long rebuild_ms;        /* the work the last rebuild took, all its slices */
+	long rebuild_work_ms;   /* the work of the rebuild under way so far */
 	uint32_t pending_key;   /* an Esc waiting for its second key */
 };
 
@@ -155,6 +157,23 @@ struct account *tui_account(const struct tui *t, size_t i);
 int tui_run_foreground(struct tui *t, const char *cmd);
 void tui_suspend(struct tui *t);
 void tui_resume(struct tui *t);
+
+/* ---- signals.c ---- */
+enum { TUI_SIG_QUIT = 1, TUI_SIG_STOP = 2, TUI_SIG_CONT = 4 };
+/* Handlers for SIGINT, SIGTERM, SIGHUP (quit), SIGTSTP (stop), SIGCONT,
+ * which write to the pipe of tui_signals_fd(), and for crash signals. */
+void tui_signals_install(void);
+int tui_signals_fd(void);
+/* What came since the last call: TUI_SIG_* bits. */
+unsigned tui_signals_take(void);
+/* Whether curses has the terminal (a crash then gives it back). */
+void tui_signals_curses(bool on);
+bool tui_signals_curses_on(void);
+/* Stops the process as a plain SIGTSTP would; returns once continued. */
+void tui_signals_stop_self(void);
+/* on: Ctrl-Z stops postie at once, with the program it runs in the
+ * terminal (an editor), as one job; off: through the loop again. */
+void tui_signals_job_stop(bool on);
 
 /* ---- events.c ---- */
 void tui_apply_event(struct tui *t, struct event *ev);

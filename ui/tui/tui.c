@@ -1,17 +1,19 @@
 /* The full-screen interface: start-up, the poll loop, signals, teardown.
  *
  * The loop waits in poll() on the keyboard, the manager's inbox (the
- * workers' events), a self-pipe for SIGINT/SIGTERM/SIGHUP, and a timeout for
- * its timers (the message line, progress, rebuilding a list that a sync is
- * filling). It drains every pending key and event, then draws once. The
- * workers block SIGWINCH, so a resize interrupts this poll at once and
- * arrives as KEY_RESIZE. */
+ * workers' events), the signals' self-pipe (signals.c: quitting, Ctrl-Z,
+ * continuing), and a timeout for its timers (the message line, progress,
+ * the next slice of a rebuild of a list that a sync is filling). It drains
+ * every pending key and event, then draws once. The workers block
+ * SIGWINCH, so a resize interrupts this poll at once and arrives as
+ * KEY_RESIZE. */
 #include "common.h"
 
 #include <curses.h>
 #include <fcntl.h>
 #include <langinfo.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/wait.h>
@@ -32,45 +34,6 @@
 #include "util/log.h"
 #include "util/paths.h"
 #include "util/sanitize.h"
-
-static int sig_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t curses_on;
-
-static void on_quit_signal(int sig)
-{
-	(void)sig;
-	int saved = errno;
-	ssize_t w = write(sig_pipe[1], "q", 1);
-	(void)w;
-	errno = saved;
-}
-
-/* A crash: give the terminal back before dying. */
-static void on_crash(int sig)
-{
-	if (curses_on)
-		endwin();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void install_signals(void)
-{
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		return;
-	struct sigaction sa = { .sa_handler = on_quit_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	struct sigaction crash = { .sa_handler = on_crash, .sa_flags = SA_RESETHAND };
-	sigemptyset(&crash.sa_mask);
-	sigaction(SIGSEGV, &crash, NULL);
-	sigaction(SIGBUS, &crash, NULL);
-	sigaction(SIGFPE, &crash, NULL);
-	sigaction(SIGILL, &crash, NULL);
-	sigaction(SIGABRT, &crash, NULL);
-}
 
 /* ---- Helpers for the screens ---- */
 
@@ -121,18 +84,40 @@ uint64_t tui_submit(struct tui *t, size_t account, struct request *r)
 	return account_submit(tui_account(t, account), r);
 }
 
+static bool in_foreground(void)
+{
+	return tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
+/* endwin, also from the background: after Ctrl-Z a parent in the same job
+ * (a wrapper script) stops at once, so the shell may have taken the
+ * terminal first, and SIGTTOU would stop postie half way through. */
+static void end_curses(void)
+{
+	sigset_t ttou, old;
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	pthread_sigmask(SIG_BLOCK, &ttou, &old);
+	endwin();
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	tui_signals_curses(false);
+}
+
 void tui_suspend(struct tui *t)
 {
 	(void)t;
-	def_prog_mode();
-	endwin();
-	curses_on = 0;
+	/* The terminal's modes are ours to keep for tui_resume(), unless the
+	 * shell has taken the terminal already (see end_curses) and set its
+	 * own: then curses keeps the ones it set itself. */
+	if (in_foreground())
+		def_prog_mode();
+	end_curses();
 }
 
 void tui_resume(struct tui *t)
 {
 	reset_prog_mode();
-	curses_on = 1;
+	tui_signals_curses(true);
 	t->redraw_all = true;
 	refresh();
 }
@@ -140,7 +125,9 @@ void tui_resume(struct tui *t)
 int tui_run_foreground(struct tui *t, const char *cmd)
 {
 	tui_suspend(t);
+	tui_signals_job_stop(true);
 	int status = system(cmd);
+	tui_signals_job_stop(false);
 	tui_resume(t);
 	if (status == -1)
 		return -1;
@@ -302,7 +289,9 @@ static int loop_timeout(struct tui *t)
 	for (size_t i = 0; i < t->n_pends; i++)
 		if (!t->pends[i].silent)
 			ms = ms < 250 ? ms : 250;   /* the progress display */
-	if (msglist_needs_rebuild(&t->ml))
+	if (msglist_rebuilding(&t->ml))
+		ms = 0;   /* the next slice */
+	else if (msglist_needs_rebuild(&t->ml))
 		ms = ms < 100 ? ms : 100;
 	return ms;
 }
@@ -314,32 +303,60 @@ static long ms_between(const struct timespec *a, const struct timespec *b)
 	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
 }
 
-/* keys_waiting: the user just typed; answer first, rebuild later. */
-static void timers(struct tui *t, bool keys_waiting)
+/* How long one slice of a rebuild may take: a key pressed meanwhile waits
+ * for the end of the slice, then for its own answer and the drawing. */
+#define REBUILD_SLICE_MS 10
+
+static bool keys_pending(void)
 {
-	if (t->message && ms_left(&t->message_until) == 0 && !t->prompt)
-		FREE(&t->message);
-	/* A list that a sync keeps filling is rebuilt a few times a second,
-	 * not after every batch, and never between a key and its answer: the
-	 * rows stay valid until the rebuild. The pause between rebuilds grows
-	 * with their cost, so they never take more than a fifth of the time. */
+	struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
+	return poll(&in, 1, 0) > 0 && (in.revents & POLLIN);
+}
+
+/* A list that a sync keeps filling is rebuilt a few times a second, not
+ * after every batch: the pause between rebuilds grows with their cost, so
+ * that they take at most a fifth of the time. A large one runs in slices
+ * between the turns of the loop, and never before the answer to a key is
+ * drawn; the rows stay valid meanwhile. keys_waiting: the user just typed.
+ * Returns whether the rows changed. */
+static bool rebuild_slice(struct tui *t, bool keys_waiting)
+{
 	if (!msglist_needs_rebuild(&t->ml))
-		return;
+		return false;
+	/* small: at once (counting what waits: a sync's first batches are
+	 * thousands of messages for an index that had fifty) */
+	if (t->ml.idx.n + t->ml.n_adds < 5000) {
+		msglist_rebuild(&t->ml);
+		return true;
+	}
 	struct timespec now;
 	timespec_now(&now);
-	long since = ms_between(&t->last_rebuild, &now);
 	long pause = 300 > 4 * t->rebuild_ms ? 300 : 4 * t->rebuild_ms;
-	bool small = t->ml.idx.n < 5000;
-	if (!small && !keys_waiting) {
-		/* a key that came in meanwhile also goes first */
-		struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
-		keys_waiting = poll(&in, 1, 0) > 0;
+	if (!msglist_rebuilding(&t->ml) && ms_between(&t->last_rebuild, &now) < pause)
+		return false;
+	if (keys_waiting || keys_pending())
+		return false;
+	bool done = msglist_rebuild_step(&t->ml, REBUILD_SLICE_MS);
+	struct timespec end;
+	timespec_now(&end);
+	t->rebuild_work_ms += ms_between(&now, &end);
+	if (!done)
+		return false;
+	t->last_rebuild = end;
+	t->rebuild_ms = t->rebuild_work_ms;
+	t->rebuild_work_ms = 0;
+	return true;
+}
+
+/* Returns whether the screen needs drawing for what changed. */
+static bool timers(struct tui *t, bool keys_waiting)
+{
+	bool changed = false;
+	if (t->message && ms_left(&t->message_until) == 0 && !t->prompt) {
+		FREE(&t->message);
+		changed = true;
 	}
-	if ((keys_waiting && since < 2000 && !small) || (since < pause && !small))
-		return;
-	msglist_rebuild(&t->ml);
-	timespec_now(&t->last_rebuild);
-	t->rebuild_ms = ms_between(&now, &t->last_rebuild);
+	return rebuild_slice(t, keys_waiting) || changed;
 }
 
 static void drain_events(struct tui *t)
@@ -365,30 +382,98 @@ static void note_slow(const struct timespec *start, const struct timespec *after
 		 ms_between(after_keys, after_rebuild), ms_between(after_rebuild, after_draw));
 }
 
+/* ---- Stopping and continuing (Ctrl-Z, fg) ---- */
+
+/* Back to the screen once the terminal is ours again. Continued in the
+ * background (bg, or a SIGCONT from elsewhere), postie stays off the
+ * terminal, which would stop it again at once (SIGTTOU, SIGTTIN), and goes
+ * on acting on signals and events: a SIGTERM then still ends it. */
+static void resume_if_foreground(struct tui *t)
+{
+	if (!t->suspended || !in_foreground())
+		return;
+	t->suspended = false;
+	tui_resume(t);
+}
+
+/* Ctrl-Z: the terminal goes back to the shell, then the process stops. */
+static void suspend_to_shell(struct tui *t)
+{
+	if (tui_signals_curses_on())
+		tui_suspend(t);
+	t->suspended = true;
+	tui_signals_stop_self();
+	resume_if_foreground(t);
+}
+
+static void act_on_signals(struct tui *t)
+{
+	unsigned s = tui_signals_take();
+	if (s & TUI_SIG_QUIT)
+		t->quit = true;   /* SIGINT, SIGTERM, SIGHUP: leave cleanly */
+	else if (s & TUI_SIG_STOP)
+		suspend_to_shell(t);
+	else if ((s & TUI_SIG_CONT) && t->suspended)
+		resume_if_foreground(t);
+	else if (s & TUI_SIG_CONT)
+		t->redraw_all = true;   /* stopped by SIGSTOP: the screen may be stale */
+}
+
+/* A turn while suspended and continued in the background: no keys, no
+ * drawing; the foreground is checked again on SIGCONT (fg sends one after
+ * giving the terminal back) and every half second. */
+static void suspended_turn(struct tui *t)
+{
+	struct pollfd p[2] = {
+		{ inbox_fd(manager_inbox(t->mgr)), POLLIN, 0 },
+		{ tui_signals_fd(), POLLIN, 0 },
+	};
+	int n = poll(p, 2, 500);
+	if (n > 0 && (p[1].revents & POLLIN))
+		act_on_signals(t);
+	if (n > 0 && (p[0].revents & POLLIN))
+		drain_events(t);
+	resume_if_foreground(t);
+}
+
 static void run_loop(struct tui *t)
 {
-	bool keyed = false;
+	bool keyed = false, woken = true;
 	struct timespec woke, after_events, after_keys, after_rebuild, after_draw;
 	timespec_now(&woke);
 	after_events = after_keys = woke;
 	while (!t->quit) {
-		timers(t, keyed);
+		if (t->suspended) {
+			suspended_turn(t);
+			woken = true;
+			timespec_now(&woke);
+			after_events = after_keys = woke;
+			continue;
+		}
+		bool rows_changed = timers(t, keyed);
 		timespec_now(&after_rebuild);
-		draw_screen(t);
+		/* A turn that only ran a slice of a rebuild changed nothing to see. */
+		if (woken || rows_changed)
+			draw_screen(t);
 		timespec_now(&after_draw);
 		note_slow(&woke, &after_events, &after_keys, &after_rebuild, &after_draw);
 		struct pollfd p[3] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ inbox_fd(manager_inbox(t->mgr)), POLLIN, 0 },
-			{ sig_pipe[0], POLLIN, 0 },
+			{ tui_signals_fd(), POLLIN, 0 },
 		};
-		int n = poll(p, 3, loop_timeout(t));
+		int timeout = loop_timeout(t);
+		int n = poll(p, 3, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
 		timespec_now(&woke);
-		if (n > 0 && (p[2].revents & POLLIN)) {
-			t->quit = true;   /* SIGINT, SIGTERM, SIGHUP: leave cleanly */
-			break;
+		/* woken by something, or by a timer (the message line, progress) */
+		woken = n != 0 || timeout > 0;
+		/* EINTR: most likely the signal whose byte is in the pipe */
+		if (n < 0 || (p[2].revents & POLLIN)) {
+			act_on_signals(t);
+			if (t->quit || t->suspended)
+				continue;
 		}
 		if (n > 0 && (p[1].revents & POLLIN))
 			drain_events(t);
@@ -426,7 +511,7 @@ static int load_settings(struct tui *t)
 static void start_curses(struct tui *t)
 {
 	initscr();
-	curses_on = 1;
+	tui_signals_curses(true);
 	cbreak();
 	noecho();
 	nonl();
@@ -443,10 +528,8 @@ static void start_curses(struct tui *t)
 
 static void stop_curses(void)
 {
-	if (curses_on) {
-		endwin();
-		curses_on = 0;
-	}
+	if (tui_signals_curses_on())
+		end_curses();
 }
 
 static int start_manager(struct tui *t)
@@ -573,7 +656,7 @@ int tui_main(struct cli *cli)
 	}
 	log_to_file(&t);
 	pick_start(&t);
-	install_signals();
+	tui_signals_install();
 	start_curses(&t);
 	run_loop(&t);
 	stop_curses();
