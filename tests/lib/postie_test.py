@@ -15,6 +15,7 @@ failed check (so a crash in the test itself is never a silent pass).
 """
 
 import atexit
+import glob
 import os
 import shutil
 import subprocess
@@ -22,6 +23,10 @@ import sys
 import tempfile
 import time
 import traceback
+
+# What a sanitizer's report starts with, in output or in a log.
+SANITIZER_WORDS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                   "SUMMARY: UndefinedBehaviorSanitizer")
 
 POSTIE = os.environ.get("POSTIE") or os.path.join(
     os.path.dirname(__file__), "..", "..", "postie")
@@ -97,11 +102,24 @@ class TAP:
         if not self._done:
             self._run_cleanups()
 
+    def _check_interface_logs(self):
+        """The full-screen interface sends its standard error, and so the
+        sanitizers' reports, to DATA_DIR/postie.log, where no screen shows
+        them: a report there fails the test."""
+        for path in sorted(glob.glob(os.path.join(self.tmpdir, "**", "postie.log"),
+                                     recursive=True)):
+            with open(path, errors="replace") as f:
+                text = f.read()
+            if any(w in text for w in SANITIZER_WORDS):
+                self.ok(False, "no sanitizer report in %s" % os.path.relpath(path, self.tmpdir),
+                        text[-4000:])
+
     def done(self):
         if self._done:
             return
         self._done = True
-        self._run_cleanups()
+        self._run_cleanups()    # first: an interface still running reports at its exit
+        self._check_interface_logs()
         print("1..%d" % self.n, flush=True)
         if not os.environ.get("POSTIE_KEEP_TMP"):
             shutil.rmtree(self.tmpdir, ignore_errors=True)
