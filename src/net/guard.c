@@ -7,7 +7,10 @@
  * driver runs every byte it hands to libetpan through this scanner, which
  * follows the framing (lines, and for IMAP the {N} literals that continue a
  * response) and stops the connection as soon as a limit is passed, before
- * the data is buffered. */
+ * the data is buffered. It also stops an IMAP server that sends a NUL byte
+ * outside a literal (RFC 3501 allows none there): libetpan's parser works
+ * on C strings, and a NUL cut into a response makes it follow a NULL list
+ * (found by fuzz-imap). */
 #include "common.h"
 
 #include "net/net-private.h"
@@ -18,6 +21,7 @@ void net_guard_init(struct net_guard *g, enum net_service service)
 	switch (service) {
 	case NET_SERVICE_IMAP:
 		g->literals = true;
+		g->no_nul = true;
 		g->max_line = NET_MAX_LINE;
 		g->max_response = NET_MAX_LITERAL + NET_MAX_LINE;
 		break;
@@ -134,6 +138,9 @@ int net_guard_feed(struct net_guard *g, const char *data, size_t n, char **why_r
 		}
 		const char *nl = memchr(p, '\n', left);
 		size_t k = nl ? (size_t)(nl - p) : left;
+		if (g->no_nul && memchr(p, '\0', k))
+			return over(g, why_r, xstrdup(_("the server sent a NUL byte outside a "
+							"literal")));
 		keep_tail(g, p, k);
 		for (size_t i = 0; g->line + i < sizeof g->head && i < k; i++)
 			g->head[g->line + i] = p[i];

@@ -52,6 +52,7 @@ void redact_server_line(struct redactor *r, const char *line, size_t len);
 struct net_guard {
 	bool literals;                  /* IMAP: "{N}" at a line's end announces N bytes */
 	bool continuations;             /* SMTP: "NNN-" lines continue the reply */
+	bool no_nul;                    /* IMAP: a NUL outside a literal is refused */
 	bool failed;
 	uint64_t max_line, max_response;
 	uint64_t literal;               /* bytes of a literal still to come */

@@ -677,11 +677,25 @@ static void test_guard(void)
 		}
 	}
 
-	/* SMTP: "250-" lines continue one reply, which stays small. */
+	/* IMAP: a NUL outside a literal stops the connection (libetpan's parser
+	 * would follow a NULL list); inside a literal, and for POP3, it is data. */
 	struct net_guard g;
-	net_guard_init(&g, NET_SERVICE_SMTP);
 	char *why = NULL;
-	int r = 0;
+	static const char nul_line[] = "* OK [PERMANENTFLAGS (\0\\Seen)] x\r\n";
+	static const char nul_literal[] = "* 1 FETCH (BODY[] {3}\r\na\0b)\r\n";
+	net_guard_init(&g, NET_SERVICE_IMAP);
+	int r = net_guard_feed(&g, nul_line, sizeof nul_line - 1, &why);
+	ok(r < 0 && why && strstr(why, "NUL"), "IMAP: a NUL in a line is refused");
+	free(why);
+	net_guard_init(&g, NET_SERVICE_IMAP);
+	is_int(net_guard_feed(&g, nul_literal, sizeof nul_literal - 1, &why), 0,
+	       "IMAP: a NUL inside a literal is data");
+	net_guard_init(&g, NET_SERVICE_POP3);
+	is_int(net_guard_feed(&g, "a\0b\r\n", 5, &why), 0, "POP3: a NUL in a message line is data");
+
+	/* SMTP: "250-" lines continue one reply, which stays small. */
+	net_guard_init(&g, NET_SERVICE_SMTP);
+	r = 0;
 	for (int i = 0; i < 200000 && r == 0; i++)
 		r = net_guard_feed(&g, "250-continued\r\n", 15, &why);
 	ok(r < 0 && why && strstr(why, "response"), "an SMTP reply without end is stopped");
