@@ -22,9 +22,7 @@ TIMEOUT = 2
 HOLD = 8            # longer than IDLE + TIMEOUT: the connection looks dead
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 r.seed("alice", 30)
 proxy = FaultProxy(r.host, r.ports["imaps"])
 t.cleanup(proxy.stop)

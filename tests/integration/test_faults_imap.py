@@ -30,9 +30,7 @@ ROUNDS = 6
 DESTS = ("Archive", "Drafts")
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 r.seed("alice", 250)
 r.seed("alice", 30, folder="Archive", seed=2)
 proxy = FaultProxy(r.host, r.ports["imaps"])

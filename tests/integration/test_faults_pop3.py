@@ -24,9 +24,7 @@ TIMEOUT = 3
 ROUNDS = 5
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 proxy = FaultProxy(r.host, r.ports["pop3s"])
 t.cleanup(proxy.stop)
 

@@ -29,9 +29,7 @@ RCPTS = ("bob@example.test", "carol@example.test")
 TWICE = "may arrive twice"
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 proxy = FaultProxy(r.host, r.ports["submissions"])
 t.cleanup(proxy.stop)
 MID = re.compile(rb"^Message-ID: <([^>]+)>", re.M | re.I)

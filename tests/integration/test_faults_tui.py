@@ -29,9 +29,7 @@ MESSAGES = 60
 ACTIONS = 14
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 r.seed("alice", MESSAGES)
 proxy = FaultProxy(r.host, r.ports["imaps"])
 t.cleanup(proxy.stop)

@@ -197,9 +197,7 @@ for lang in (None, "de", "fr"):
     cols = set(value_columns(listing, 2))
     t.eq(len(cols), 1, "%s: the command list lines up" % (lang or "en"))
 
-rig = Rig(t.tmpdir)
-rig.start()
-t.cleanup(rig.stop)
+rig = Rig.started_for(t)
 rig.write_postie_account(p, "alice", "alice")
 rig.write_postie_account(p, "selfsigned", "alice", port=rig.bad_ports["selfsigned"]["imaps"],
                          smtp_host=None, smtp_port=None, smtp_tls=None)

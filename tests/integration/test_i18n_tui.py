@@ -11,9 +11,7 @@ from rig import Rig
 from tuitest import Terminal, ENTER, width
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 r.seed("alice", 5)
 
 p = Postie(t.tmpdir)

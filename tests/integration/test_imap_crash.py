@@ -13,9 +13,7 @@ from postie_test import TAP, Postie
 from rig import Rig
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 N = 2500
 r.seed("alice", N)
 r.seed("alice", 300, folder="Archive", seed=5)

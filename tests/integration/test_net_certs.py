@@ -9,9 +9,7 @@ from rig import Rig, BAD_KINDS
 import nettest
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 p = Postie(t.tmpdir)
 certs = os.path.dirname(r.ca_file)
 trace_path = os.path.join(t.tmpdir, "trace")

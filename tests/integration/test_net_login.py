@@ -13,9 +13,7 @@ import nettest
 # every login method must carry intact (the IMAP LOGIN command quotes it).
 ODD_PASSWORD = 'p"a\\ss wörd'
 t = TAP()
-r = Rig(t.tmpdir, users=DEFAULT_USERS + [("dave", ODD_PASSWORD)])
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t, users=DEFAULT_USERS + [("dave", ODD_PASSWORD)])
 p = Postie(t.tmpdir)
 certs = os.path.dirname(r.ca_file)
 

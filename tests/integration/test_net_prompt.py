@@ -13,9 +13,7 @@ from postie_test import TAP, Postie
 from rig import Rig
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 p = Postie(t.tmpdir)
 r.write_postie_account(p, "ask", "alice", protocol="pop3", tls="starttls", password_command=None)
 

@@ -12,9 +12,7 @@ DAY = 86400
 T0 = 1900000000        # a fixed "now" for the first download
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 p = Postie(t.tmpdir)
 
 

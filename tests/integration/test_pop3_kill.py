@@ -23,9 +23,7 @@ KILLS = 50
 CUTS = 30
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 p = Postie(t.tmpdir)
 seed = int(os.environ.get("POSTIE_TEST_SEED", "6"))
 rng = random.Random(seed)

@@ -11,9 +11,7 @@ from rig import Rig
 from storetest import as_pop3, maildir_count, maildir_messages
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 p = Postie(t.tmpdir)
 r.write_postie_account(p, "loc", "alice", protocol="pop3", leave_on_server="yes",
                        delete_on_server_when_deleted="yes")

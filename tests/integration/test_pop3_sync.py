@@ -14,9 +14,7 @@ from rig import Rig
 from storetest import as_pop3, dump, maildir_count, maildir_messages, message_id
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 p = Postie(t.tmpdir)
 r.write_postie_account(p, "pop", "alice", protocol="pop3")
 r.write_postie_account(p, "stls", "bob", protocol="pop3", tls="starttls")

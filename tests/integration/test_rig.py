@@ -20,9 +20,7 @@ from rig import Rig, BAD_KINDS
 
 t = TAP()
 t0 = time.monotonic()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 t.diag("rig started in %.2f s" % (time.monotonic() - t0))
 ctx = r.ssl_context()
 

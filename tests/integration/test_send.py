@@ -15,9 +15,7 @@ from postie_test import TAP, Postie
 from rig import Rig
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 p = Postie(t.tmpdir)
 r.write_postie_account(p, "sub", "alice", smtp_tls="starttls", display_name="Alice Exämple")
 r.write_postie_account(p, "subs", "alice", smtp_tls="implicit", display_name="Alice Exämple")

@@ -16,9 +16,7 @@ from rig import Rig
 from tuitest import Terminal, ENTER, CTRL_U
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 r.seed("alice", 5)
 
 p = Postie(t.tmpdir)

@@ -14,9 +14,7 @@ from rig import Rig
 from tuitest import Terminal, ENTER, CTRL_U
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 SRC = os.environ.get("POSTIE_SRCDIR", ".")
 
 r.seed("alice", 40)

@@ -43,9 +43,7 @@ if binary is None:
     t.diag(open(os.path.join(BUILD, "build.log")).read()[-3000:])
     t.done()
 
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 r.seed("alice", 300)
 r.seed("alice", 20, folder="Archive", seed=2)
 with open(os.path.join(SRC, "tests", "data", "mail", "rfc2231-names.eml"), "rb") as f:

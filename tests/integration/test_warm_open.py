@@ -16,9 +16,7 @@ WRITES = ("STORE", "UID STORE", "APPEND", "EXPUNGE", "UID EXPUNGE", "COPY", "UID
           "MOVE", "UID MOVE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE")
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 p = Postie(t.tmpdir)
 r.write_postie_account(p, "alice", "alice")
 msgs = r.seed("alice", N)

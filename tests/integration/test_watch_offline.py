@@ -16,9 +16,7 @@ from postie_test import TAP, Postie
 from rig import Rig
 
 t = TAP()
-r = Rig(t.tmpdir)
-r.start()
-t.cleanup(r.stop)
+r = Rig.started_for(t)
 r.seed("alice", 5)
 p = Postie(t.tmpdir)
 r.write_postie_account(p, "alice", "alice", timeout=5)

@@ -140,6 +140,15 @@ class Rig:
     def __exit__(self, *exc):
         self.stop()
 
+    @classmethod
+    def started_for(cls, tap, **kw):
+        """A rig in a test's temp dir (tap: postie_test.TAP), started, and
+        stopped when the test ends: what nearly every integration test does."""
+        rig = cls(tap.tmpdir, **kw)
+        rig.start()
+        tap.cleanup(rig.stop)
+        return rig
+
     def start(self):
         _check_tools()
         root = os.geteuid() == 0
