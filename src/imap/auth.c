@@ -122,6 +122,7 @@ static int login_command(struct imap_session *s, const struct secret *pw, struct
 	const struct mailimap_capability_data *before = s->imap->imap_connection_info
 		? s->imap->imap_connection_info->imap_capability : NULL;
 	int r = mailimap_login(s->imap, s->ep.user, secret_str(pw));
+	imap_caps_repair(s);
 	const struct mailimap_capability_data *after = s->imap->imap_connection_info
 		? s->imap->imap_connection_info->imap_capability : NULL;
 	s->login_caps = r == MAILIMAP_NO_ERROR && after && after != before;

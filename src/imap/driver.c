@@ -38,7 +38,7 @@ static int enable_qresync(struct imap_driver *drv, struct err *err)
 	struct mailimap_capability_data *got = NULL;
 	int r = mailimap_enable(imap, req, &got);
 	mailimap_capability_data_free(req);
-	for (clistiter *it = got ? clist_begin(got->cap_list) : NULL; it; it = clist_next(it)) {
+	for (clistiter *it = got && got->cap_list ? clist_begin(got->cap_list) : NULL; it; it = clist_next(it)) {
 		const struct mailimap_capability *c = clist_content(it);
 		if (c->cap_type == MAILIMAP_CAPABILITY_NAME &&
 		    strcasecmp(c->cap_data.cap_name, "QRESYNC") == 0)

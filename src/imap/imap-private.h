@@ -41,6 +41,9 @@ int imap_error(struct imap_session *s, int r, const char *what, struct err *err)
 int imap_login(struct imap_session *s, struct err *err);
 /* Reads the capabilities again (after STARTTLS and login). */
 int imap_refresh_capabilities(struct imap_session *s, struct err *err);
+/* Gives capability data libetpan left without a list an empty one (call
+ * after each command whose reply may carry capabilities). */
+void imap_caps_repair(struct imap_session *s);
 
 /* ---- The driver (core/driver.h) over a session ---- */
 

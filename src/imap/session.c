@@ -46,6 +46,19 @@ int imap_error(struct imap_session *s, int r, const char *what, struct err *err)
 	}
 }
 
+void imap_caps_repair(struct imap_session *s)
+{
+	/* libetpan keeps an empty "[CAPABILITY ]" code as data without a list,
+	 * which its own lookups (mailimap_has_authentication...) then follow
+	 * into NULL (found by fuzz-imap): an empty list says the same safely. */
+	struct mailimap_connection_info *ci = s->imap->imap_connection_info;
+	if (!ci || !ci->imap_capability || ci->imap_capability->cap_list)
+		return;
+	ci->imap_capability->cap_list = clist_new();
+	if (!ci->imap_capability->cap_list)
+		abort();
+}
+
 int imap_refresh_capabilities(struct imap_session *s, struct err *err)
 {
 	struct mailimap_capability_data *caps = NULL;
@@ -64,6 +77,7 @@ int imap_refresh_capabilities(struct imap_session *s, struct err *err)
 	int r = mailimap_capability(s->imap, &caps);
 	if (caps)
 		mailimap_capability_data_free(caps);
+	imap_caps_repair(s);
 	return imap_error(s, r, _("asking for the capabilities of"), err);
 }
 
@@ -151,6 +165,7 @@ static int connect_session(struct imap_session *s, struct net_cancel *cancel, st
 		abort();
 	mailimap_set_timeout(s->imap, s->ep.timeout);
 	int greeting = mailimap_connect(s->imap, net_stream_new(conn));
+	imap_caps_repair(s);
 	if (greeting != MAILIMAP_NO_ERROR_AUTHENTICATED &&
 	    greeting != MAILIMAP_NO_ERROR_NON_AUTHENTICATED)
 		return imap_error(s, greeting, _("reading the greeting of"), err);
@@ -217,16 +232,24 @@ int imap_session_noop(struct imap_session *s, struct err *err)
 	return imap_error(s, mailimap_noop(s->imap), _("checking the connection to"), err);
 }
 
+/* The server's capabilities as libetpan holds them, NULL when it holds no
+ * list (see imap_caps_repair: any reply's code may replace them). */
+static const struct mailimap_capability_data *caps_of(const struct imap_session *s)
+{
+	const struct mailimap_capability_data *cd = s->imap->imap_connection_info
+		? s->imap->imap_connection_info->imap_capability : NULL;
+	return cd && cd->cap_list ? cd : NULL;
+}
+
 bool imap_session_has_capability(const struct imap_session *s, const char *name)
 {
-	return mailimap_has_extension(s->imap, (char *)name) != 0;
+	return caps_of(s) && mailimap_has_extension(s->imap, (char *)name) != 0;
 }
 
 const char *imap_session_capabilities(struct imap_session *s)
 {
 	buf_reset(&s->caps);
-	struct mailimap_capability_data *cd = s->imap->imap_connection_info
-		? s->imap->imap_connection_info->imap_capability : NULL;
+	const struct mailimap_capability_data *cd = caps_of(s);
 	if (!cd)
 		return buf_cstr(&s->caps);
 	for (clistiter *it = clist_begin(cd->cap_list); it; it = clist_next(it)) {
